@@ -1,0 +1,101 @@
+import { createRequire } from 'node:module';
+import { Contract, ContractFactory, type JsonRpcProvider, type Signer } from 'ethers';
+import type { BlockProducer } from '../chain/BlockProducer.js';
+import { DevnetError } from '../chain/DevnetError.js';
+import { poolHolderInitCode } from '../chain/poolHolderInitCode.js';
+import { sendAndMine } from '../chain/sendAndMine.js';
+import type { Artifacts } from '../compile/compileContracts.js';
+
+export interface CoreAddresses {
+  poolCodeHolder: string;
+  factory: string;
+  router: string;
+  liquidityManager: string;
+  oracle: string;
+  fixedRatioOracle: string;
+  marginModule: string;
+}
+
+export interface CoreContracts {
+  factory: Contract;
+  router: Contract;
+  liquidityManager: Contract;
+  oracle: Contract;
+  fixedRatioOracle: Contract;
+  marginModule: Contract;
+}
+
+export interface Deployment {
+  addresses: CoreAddresses;
+  contracts: CoreContracts;
+  /** First block that holds a devnet contract: where indexers start. */
+  startBlock: number;
+}
+
+interface DeployContext {
+  provider: JsonRpcProvider;
+  producer: BlockProducer;
+  deployer: Signer;
+  artifacts: Artifacts;
+}
+
+/** The published UniswapV3Pool creation bytecode from @uniswap/v3-core. */
+export function uniswapV3PoolCreationCode(): string {
+  const require = createRequire(import.meta.url);
+  const artifact = require('@uniswap/v3-core/artifacts/contracts/UniswapV3Pool.sol/UniswapV3Pool.json') as {
+    bytecode: string;
+  };
+  return artifact.bytecode;
+}
+
+async function deployRaw(ctx: DeployContext, label: string, data: string): Promise<{ address: string; block: number }> {
+  const receipt = await sendAndMine(ctx.producer, ctx.provider, `deploy ${label}`, () =>
+    ctx.deployer.sendTransaction({ data }),
+  );
+  if (!receipt.contractAddress) throw new DevnetError(`deploy ${label}: no contract address in the receipt`);
+  return { address: receipt.contractAddress, block: receipt.blockNumber };
+}
+
+export async function deployArtifact(
+  ctx: DeployContext,
+  name: string,
+  args: unknown[] = [],
+): Promise<{ contract: Contract; block: number }> {
+  const artifact = ctx.artifacts[name];
+  if (!artifact) throw new DevnetError(`no compiled contract named ${name}`);
+  const factory = new ContractFactory(artifact.abi as never, artifact.bytecode);
+  const { data } = await factory.getDeployTransaction(...args);
+  const { address, block } = await deployRaw(ctx, name, data);
+  return { contract: new Contract(address, artifact.abi as never, ctx.deployer), block };
+}
+
+/** Deploys the devnet's Dex223 stand-ins: pool code holder, factory, router, liquidity manager, oracles, MarginModule. */
+export async function deployCore(ctx: DeployContext): Promise<Deployment> {
+  const holder = await deployRaw(ctx, 'UniswapV3Pool code holder', poolHolderInitCode(uniswapV3PoolCreationCode()));
+  const factory = await deployArtifact(ctx, 'Dex223Factory', [holder.address]);
+  const factoryAddress = await factory.contract.getAddress();
+  const router = await deployArtifact(ctx, 'SwapRouter', [factoryAddress]);
+  const routerAddress = await router.contract.getAddress();
+  const liquidityManager = await deployArtifact(ctx, 'LiquidityManager', [factoryAddress]);
+  const oracle = await deployArtifact(ctx, 'Oracle', [factoryAddress]);
+  const fixedRatioOracle = await deployArtifact(ctx, 'FixedRatioOracle', [factoryAddress]);
+  const marginModule = await deployArtifact(ctx, 'MarginModule', [factoryAddress, routerAddress]);
+  const contracts: CoreContracts = {
+    factory: factory.contract,
+    router: router.contract,
+    liquidityManager: liquidityManager.contract,
+    oracle: oracle.contract,
+    fixedRatioOracle: fixedRatioOracle.contract,
+    marginModule: marginModule.contract,
+  };
+  const addresses: CoreAddresses = {
+    poolCodeHolder: holder.address,
+    factory: factoryAddress,
+    router: routerAddress,
+    liquidityManager: await liquidityManager.contract.getAddress(),
+    oracle: await oracle.contract.getAddress(),
+    fixedRatioOracle: await fixedRatioOracle.contract.getAddress(),
+    marginModule: await marginModule.contract.getAddress(),
+  };
+  return { addresses, contracts, startBlock: holder.block };
+}
