@@ -1,4 +1,13 @@
-import { Contract, JsonRpcSigner, keccak256, toUtf8Bytes, type JsonRpcProvider, type TransactionReceipt, type TransactionResponse } from 'ethers';
+import {
+  Contract,
+  JsonRpcSigner,
+  getAddress,
+  keccak256,
+  toUtf8Bytes,
+  type JsonRpcProvider,
+  type TransactionReceipt,
+  type TransactionResponse,
+} from 'ethers';
 import { BlockProducer } from './chain/BlockProducer.js';
 import { connectChain } from './chain/connectChain.js';
 import { DevnetError } from './chain/DevnetError.js';
@@ -19,6 +28,13 @@ export interface AttachOptions extends DevnetOptions {
 }
 
 const ACTOR_BALANCE_WEI = 10n ** 24n;
+
+/** A deterministic, funded, impersonated account named by `seed`. */
+async function fundedSigner(provider: JsonRpcProvider, seed: string): Promise<JsonRpcSigner> {
+  const address = getAddress(`0x${keccak256(toUtf8Bytes(`dex223-keeper devnet ${seed}`)).slice(26)}`);
+  await provider.send('anvil_setBalance', [address, `0x${ACTOR_BALANCE_WEI.toString(16)}`]);
+  return new JsonRpcSigner(provider, address);
+}
 
 /**
  * A running devnet: the chain (our own anvil, or a node we attached to), its block producer, and the
@@ -42,7 +58,10 @@ export class Devnet {
   /** Starts anvil (automine off) on a free port and deploys everything. */
   static async start(options: DevnetOptions = {}): Promise<Devnet> {
     const artifacts = loadArtifacts();
-    const anvil = await startAnvil({ chainId: options.chainId, genesisTimestampSec: options.genesisTimestampSec });
+    const anvil = await startAnvil({
+      chainId: options.chainId,
+      genesisTimestampSec: options.genesisTimestampSec,
+    });
     try {
       const provider = await connectChain(anvil.rpcUrl, anvil.chainId);
       return await Devnet.setUp(provider, anvil.chainId, options, artifacts, anvil);
@@ -68,13 +87,27 @@ export class Devnet {
   ): Promise<Devnet> {
     // Any address can send transactions: scenario actors need no keys.
     await provider.send('anvil_autoImpersonateAccount', [true]);
-    const accounts = (await provider.send('eth_accounts', [])) as string[];
-    const first = accounts[0];
-    if (!first) throw new DevnetError(`the node at ${provider._getConnection().url} has no unlocked accounts`);
-    const deployer = new JsonRpcSigner(provider, first);
+    // A deployer of our own rather than anvil's first account: other tools (and the golden vectors) put
+    // contracts at that account's CREATE addresses, and ours must not collide with them.
+    const deployer = await fundedSigner(provider, 'deployer');
     const producer = new BlockProducer(provider, { secondsPerBlock: options.secondsPerBlock });
-    const { addresses, contracts, startBlock } = await deployCore({ provider, producer, deployer, artifacts });
-    return new Devnet(provider, producer, chainId, deployer, artifacts, addresses, contracts, startBlock, anvil);
+    const { addresses, contracts, startBlock } = await deployCore({
+      provider,
+      producer,
+      deployer,
+      artifacts,
+    });
+    return new Devnet(
+      provider,
+      producer,
+      chainId,
+      deployer,
+      artifacts,
+      addresses,
+      contracts,
+      startBlock,
+      anvil,
+    );
   }
 
   get rpcUrl(): string {
@@ -89,10 +122,7 @@ export class Devnet {
   /** A fresh, funded account that can send transactions (auto-impersonated; no key needed). */
   async actor(label?: string): Promise<JsonRpcSigner> {
     this.actorCount += 1;
-    const seed = `dex223-keeper devnet actor ${label ?? ''} ${this.actorCount}`;
-    const address = `0x${keccak256(toUtf8Bytes(seed)).slice(26)}`;
-    await this.provider.send('anvil_setBalance', [address, `0x${ACTOR_BALANCE_WEI.toString(16)}`]);
-    return new JsonRpcSigner(this.provider, address);
+    return fundedSigner(this.provider, `actor ${label ?? ''} ${this.actorCount}`);
   }
 
   /** Attaches a compiled devnet contract's ABI to an address, connected to `runner` (default: deployer). */

@@ -107,7 +107,9 @@ export class BlockProducer {
     const timestampSec = explicitTimestampSec ?? next.timestampSec;
     const head = await this.latest();
     if (timestampSec <= head.timestampSec) {
-      throw new DevnetError(`next block timestamp ${timestampSec} must be after the head's ${head.timestampSec}`);
+      throw new DevnetError(
+        `next block timestamp ${timestampSec} must be after the head's ${head.timestampSec}`,
+      );
     }
     for (const hook of this.hooks) await hook({ number: next.number, timestampSec });
     await this.provider.send('evm_mine', [timestampSec]);

@@ -30,11 +30,15 @@ export async function connectChain(rpcUrl: string, expectedChainId: number): Pro
     throw new DevnetError(`cannot reach the RPC at ${rpcUrl}: ${reason}`, { cause });
   }
   if (typeof answer.result !== 'string') {
-    throw new DevnetError(`the RPC at ${rpcUrl} did not answer eth_chainId: ${answer.error?.message ?? 'no result'}`);
+    throw new DevnetError(
+      `the RPC at ${rpcUrl} did not answer eth_chainId: ${answer.error?.message ?? 'no result'}`,
+    );
   }
   const chainId = Number(answer.result);
   if (chainId !== expectedChainId) {
-    throw new DevnetError(`wrong chain at ${rpcUrl}: expected chain id ${expectedChainId}, the node says ${chainId}`);
+    throw new DevnetError(
+      `wrong chain at ${rpcUrl}: expected chain id ${expectedChainId}, the node says ${chainId}`,
+    );
   }
   return new JsonRpcProvider(rpcUrl, Network.from(chainId), {
     staticNetwork: true,

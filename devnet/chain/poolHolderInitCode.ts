@@ -10,7 +10,8 @@ import { concat, getBytes, hexlify } from 'ethers';
  */
 export function poolHolderInitCode(payloadHex: string): string {
   const payload = getBytes(payloadHex);
-  if (payload.length === 0 || payload.length > 0xffff) throw new Error(`payload size ${payload.length} unsupported`);
+  if (payload.length === 0 || payload.length > 0xffff)
+    throw new Error(`payload size ${payload.length} unsupported`);
   const len = payload.length.toString(16).padStart(4, '0');
   const prefix = `0x61${len}80600c6000396000f3`;
   return hexlify(concat([prefix, payload]));

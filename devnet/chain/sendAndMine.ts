@@ -3,9 +3,19 @@ import type { BlockProducer } from './BlockProducer.js';
 import { DevnetError } from './DevnetError.js';
 
 /** Why a mined transaction reverted, found by replaying it on its parent block's state. */
-async function revertReason(provider: JsonRpcProvider, tx: TransactionResponse, blockNumber: number): Promise<string> {
+async function revertReason(
+  provider: JsonRpcProvider,
+  tx: TransactionResponse,
+  blockNumber: number,
+): Promise<string> {
   try {
-    await provider.call({ to: tx.to, from: tx.from, data: tx.data, value: tx.value, blockTag: blockNumber - 1 });
+    await provider.call({
+      to: tx.to,
+      from: tx.from,
+      data: tx.data,
+      value: tx.value,
+      blockTag: blockNumber - 1,
+    });
     return 'reverted (the replay on the parent block succeeds, so an earlier transaction in the block changed the state)';
   } catch (err) {
     const e = err as { reason?: string; shortMessage?: string; message?: string };

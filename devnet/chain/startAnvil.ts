@@ -43,7 +43,8 @@ export async function startAnvil(options: AnvilOptions = {}): Promise<Anvil> {
   const args = ['--host', '127.0.0.1', '--port', String(port), '--chain-id', String(chainId)];
   args.push('--accounts', String(options.accounts ?? 10));
   if (!options.automine) args.push('--no-mining');
-  if (options.genesisTimestampSec !== undefined) args.push('--timestamp', String(options.genesisTimestampSec));
+  if (options.genesisTimestampSec !== undefined)
+    args.push('--timestamp', String(options.genesisTimestampSec));
 
   const child = spawn(anvilBinaryPath(), args, { stdio: ['ignore', 'ignore', 'pipe'] });
   trackChild(child);
@@ -69,7 +70,9 @@ export async function startAnvil(options: AnvilOptions = {}): Promise<Anvil> {
     if (answered === chainId) break;
     if (Date.now() > deadline) {
       await stopChild(child);
-      throw new DevnetError(`anvil did not answer on ${rpcUrl} within the startup timeout`, { details: { stderr } });
+      throw new DevnetError(`anvil did not answer on ${rpcUrl} within the startup timeout`, {
+        details: { stderr },
+      });
     }
     await new Promise((r) => setTimeout(r, 25));
   }

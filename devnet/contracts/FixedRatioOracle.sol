@@ -26,7 +26,12 @@ contract FixedRatioOracle is HighestLiquidityPoolFinder {
     }
 
     /// amount * numerator / denominator, wrapping like the gen-1 oracle's arithmetic; 1:1 for an unset pair.
-    function getAmountOut(address buy, address sell, uint256 amountToSell) external view override returns (uint256) {
+    function getAmountOut(address buy, address sell, uint256 amountToSell)
+        external
+        view
+        override
+        returns (uint256)
+    {
         Ratio memory ratio = ratios[buy][sell];
         if (ratio.denominator == 0) return amountToSell;
         return (amountToSell * ratio.numerator) / ratio.denominator;

@@ -20,7 +20,13 @@ contract LiquidityManager is FactoryPoolCallee {
         returns (uint256 amount0, uint256 amount1)
     {
         requireFactoryPool(pool);
-        (amount0, amount1) = IUniswapV3PoolMinimal(pool).mint(address(this), tickLower, tickUpper, amount, abi.encode(msg.sender));
+        (amount0, amount1) = IUniswapV3PoolMinimal(pool).mint(
+            address(this),
+            tickLower,
+            tickUpper,
+            amount,
+            abi.encode(msg.sender)
+        );
         // Cannot overflow: the users' shares sum to this contract's position, which the pool keeps within uint128.
         liquidityOf[msg.sender][pool][tickLower][tickUpper] += amount;
     }

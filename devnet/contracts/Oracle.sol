@@ -19,7 +19,12 @@ contract Oracle is HighestLiquidityPoolFinder {
     }
 
     /// Value of `amountToSell` units of `sell` in units of `buy`, at the spot price of the deepest pool.
-    function getAmountOut(address buy, address sell, uint256 amountToSell) external view override returns (uint256) {
+    function getAmountOut(address buy, address sell, uint256 amountToSell)
+        external
+        view
+        override
+        returns (uint256)
+    {
         (address pool, , ) = findPoolWithHighestLiquidity(buy, sell);
         (uint160 sqrtPriceX96, , , , , , ) = IUniswapV3PoolMinimal(pool).slot0();
         // Q192 price of token0 in token1; wraps once sqrtPriceX96 reaches 2^128.

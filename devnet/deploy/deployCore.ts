@@ -48,7 +48,11 @@ export function uniswapV3PoolCreationCode(): string {
   return artifact.bytecode;
 }
 
-async function deployRaw(ctx: DeployContext, label: string, data: string): Promise<{ address: string; block: number }> {
+async function deployRaw(
+  ctx: DeployContext,
+  label: string,
+  data: string,
+): Promise<{ address: string; block: number }> {
   const receipt = await sendAndMine(ctx.producer, ctx.provider, `deploy ${label}`, () =>
     ctx.deployer.sendTransaction({ data }),
   );
@@ -71,7 +75,11 @@ export async function deployArtifact(
 
 /** Deploys the devnet's Dex223 stand-ins: pool code holder, factory, router, liquidity manager, oracles, MarginModule. */
 export async function deployCore(ctx: DeployContext): Promise<Deployment> {
-  const holder = await deployRaw(ctx, 'UniswapV3Pool code holder', poolHolderInitCode(uniswapV3PoolCreationCode()));
+  const holder = await deployRaw(
+    ctx,
+    'UniswapV3Pool code holder',
+    poolHolderInitCode(uniswapV3PoolCreationCode()),
+  );
   const factory = await deployArtifact(ctx, 'Dex223Factory', [holder.address]);
   const factoryAddress = await factory.contract.getAddress();
   const router = await deployArtifact(ctx, 'SwapRouter', [factoryAddress]);

@@ -33,7 +33,11 @@ function asSigner(contract: Contract, signer: JsonRpcSigner): Contract {
 }
 
 /** Registers the whitelist and creates the order; returns the order id read from OrderCreated. */
-export async function createOrder(devnet: Devnet, lender: JsonRpcSigner, spec: OrderSpec): Promise<CreatedOrder> {
+export async function createOrder(
+  devnet: Devnet,
+  lender: JsonRpcSigner,
+  spec: OrderSpec,
+): Promise<CreatedOrder> {
   const mm = asSigner(devnet.contracts.marginModule, lender);
   const mmAddress = devnet.addresses.marginModule;
   // addTokenlist is idempotent and returns the list id, so asking first gives the id the send will use.
@@ -69,5 +73,7 @@ export async function fundOrder(
 ): Promise<void> {
   await fund(devnet, base.erc20, lender, amount, devnet.addresses.marginModule);
   const mm = asSigner(devnet.contracts.marginModule, lender);
-  await devnet.send(`orderDepositToken ${orderId}`, () => mm.getFunction('orderDepositToken')(orderId, amount));
+  await devnet.send(`orderDepositToken ${orderId}`, () =>
+    mm.getFunction('orderDepositToken')(orderId, amount),
+  );
 }

@@ -136,6 +136,8 @@ export async function movePrice(
   await swapExactIn(devnet, trader, tokenIn, tokenOut, fee, 10n ** 36n, targetSqrtPriceX96);
   const [after] = (await pool.getFunction('slot0')()) as [bigint];
   if (after !== targetSqrtPriceX96) {
-    throw new DevnetError(`price moved to ${after}, not to ${targetSqrtPriceX96} (not enough liquidity or input)`);
+    throw new DevnetError(
+      `price moved to ${after}, not to ${targetSqrtPriceX96} (not enough liquidity or input)`,
+    );
   }
 }

@@ -10,6 +10,8 @@ export interface LoanSpec {
   /** The collateral token contract (ERC-20 or twin) at `collateralIdx` of the order. */
   collateralToken: Contract;
   collateralAmount: bigint;
+  /** Timestamp of the block that executes takeLoan (after the funding blocks); default: the next one. */
+  timestampSec?: number;
 }
 
 export interface OpenedPosition {
@@ -21,7 +23,11 @@ export interface OpenedPosition {
  * Opens a position for `borrower`: mints and approves the collateral and the order's reward (or sends the
  * ETH reward as value), then calls takeLoan.
  */
-export async function openPosition(devnet: Devnet, borrower: JsonRpcSigner, loan: LoanSpec): Promise<OpenedPosition> {
+export async function openPosition(
+  devnet: Devnet,
+  borrower: JsonRpcSigner,
+  loan: LoanSpec,
+): Promise<OpenedPosition> {
   const mm = devnet.contracts.marginModule.connect(borrower) as Contract;
   const mmAddress = devnet.addresses.marginModule;
   const [rewardAmount, rewardAsset] = (await mm.getFunction('getOrderExpirationData')(loan.orderId)) as [
@@ -35,11 +41,15 @@ export async function openPosition(devnet: Devnet, borrower: JsonRpcSigner, loan
     const sameToken = rewardAsset.toLowerCase() === collateralAddress.toLowerCase();
     const collateralTotal = loan.collateralAmount + (sameToken ? rewardAmount : 0n);
     await fund(devnet, loan.collateralToken, borrower, collateralTotal, mmAddress);
-    if (!sameToken) await fund(devnet, devnet.contractAt('TestERC20', rewardAsset), borrower, rewardAmount, mmAddress);
+    if (!sameToken)
+      await fund(devnet, devnet.contractAt('TestERC20', rewardAsset), borrower, rewardAmount, mmAddress);
   }
   const value = rewardAsset === ZeroAddress ? rewardAmount : 0n;
+  if (loan.timestampSec !== undefined) devnet.producer.setNextTimestamp(loan.timestampSec);
   const receipt = await devnet.send(`takeLoan order ${loan.orderId}`, () =>
-    mm.getFunction('takeLoan')(loan.orderId, loan.amount, loan.collateralIdx, loan.collateralAmount, { value }),
+    mm.getFunction('takeLoan')(loan.orderId, loan.amount, loan.collateralIdx, loan.collateralAmount, {
+      value,
+    }),
   );
   const opened = findEvent(devnet.contracts.marginModule, mmAddress, receipt, 'PositionOpened');
   return { positionId: opened.args.getValue('positionId') as bigint, receipt };
@@ -59,7 +69,11 @@ export interface SwapSpec {
 }
 
 /** A borrower's trade inside the position, through the pools. */
-export async function marginSwap(devnet: Devnet, trader: JsonRpcSigner, swap: SwapSpec): Promise<TransactionReceipt> {
+export async function marginSwap(
+  devnet: Devnet,
+  trader: JsonRpcSigner,
+  swap: SwapSpec,
+): Promise<TransactionReceipt> {
   const mm = devnet.contracts.marginModule.connect(trader) as Contract;
   return devnet.send(`marginSwap position ${swap.positionId}`, () =>
     mm.getFunction('marginSwap')(

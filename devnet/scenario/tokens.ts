@@ -13,14 +13,28 @@ export interface TestToken {
 }
 
 function deployContext(devnet: Devnet) {
-  return { provider: devnet.provider, producer: devnet.producer, deployer: devnet.deployer, artifacts: devnet.artifacts };
+  return {
+    provider: devnet.provider,
+    producer: devnet.producer,
+    deployer: devnet.deployer,
+    artifacts: devnet.artifacts,
+  };
 }
 
 export async function deployToken(devnet: Devnet, symbol: string, decimals = 18): Promise<TestToken> {
   const ctx = deployContext(devnet);
   const erc20 = (await deployArtifact(ctx, 'TestERC20', [`Test ${symbol}`, symbol, decimals])).contract;
-  const erc223 = (await deployArtifact(ctx, 'TestERC223', [`Test ${symbol} (ERC-223)`, `${symbol}223`, decimals])).contract;
-  return { symbol, decimals, address: await erc20.getAddress(), twin: await erc223.getAddress(), erc20, erc223 };
+  const erc223 = (
+    await deployArtifact(ctx, 'TestERC223', [`Test ${symbol} (ERC-223)`, `${symbol}223`, decimals])
+  ).contract;
+  return {
+    symbol,
+    decimals,
+    address: await erc20.getAddress(),
+    twin: await erc223.getAddress(),
+    erc20,
+    erc223,
+  };
 }
 
 /** Mints `amount` of an ERC-20 (or twin) to `to` and approves `spender` for it, if given. */

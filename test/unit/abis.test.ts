@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { readSpecEvents } from '../support/specEvents.js';
 
 const abiDir = join(import.meta.dirname, '..', '..', 'abis');
-const loadAbi = (name: string) => new Interface(JSON.parse(readFileSync(join(abiDir, `${name}.json`), 'utf8')));
+const loadAbi = (name: string) =>
+  new Interface(JSON.parse(readFileSync(join(abiDir, `${name}.json`), 'utf8')));
 
 describe('abis/ match the spec', () => {
   const spec = readSpecEvents();
@@ -23,7 +24,10 @@ describe('abis/ match the spec', () => {
         const fragment = iface.getEvent(event.name);
         expect(fragment, `${event.name} missing from abis/${abi}.json`).not.toBeNull();
         expect(fragment!.topicHash, event.signature).toBe(id(event.signature));
-        expect(fragment!.inputs.map((p) => p.indexed), event.signature).toEqual(event.indexed);
+        expect(
+          fragment!.inputs.map((p) => p.indexed),
+          event.signature,
+        ).toEqual(event.indexed);
       }
     });
   }
@@ -35,7 +39,9 @@ describe('abis/ match the spec', () => {
     );
     expect(byName.get('PositionOpened')?.indexed).toEqual([true, true, false, false, false, false]);
     expect(byName.get('PositionLiquidated')?.signature).toBe('PositionLiquidated(uint256,address,uint256)');
-    expect(spec.factory[0]?.signature).toBe('PoolCreated(address,address,address,address,uint24,int24,address)');
+    expect(spec.factory[0]?.signature).toBe(
+      'PoolCreated(address,address,address,address,uint24,int24,address)',
+    );
     expect(spec.factory[0]?.indexed).toEqual([true, true, false, false, true, false, false]);
   });
 
