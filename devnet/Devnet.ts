@@ -11,6 +11,7 @@ import {
 import { BlockProducer } from './chain/BlockProducer.js';
 import { connectChain } from './chain/connectChain.js';
 import { DevnetError } from './chain/DevnetError.js';
+import { DevnetSigner } from './chain/DevnetSigner.js';
 import { sendAndMine, sendInOneBlock } from './chain/sendAndMine.js';
 import { startAnvil, type Anvil } from './chain/startAnvil.js';
 import { loadArtifacts, type Artifacts } from './compile/compileContracts.js';
@@ -30,10 +31,10 @@ export interface AttachOptions extends DevnetOptions {
 const ACTOR_BALANCE_WEI = 10n ** 24n;
 
 /** A deterministic, funded, impersonated account named by `seed`. */
-async function fundedSigner(provider: JsonRpcProvider, seed: string): Promise<JsonRpcSigner> {
+async function fundedSigner(provider: JsonRpcProvider, seed: string): Promise<DevnetSigner> {
   const address = getAddress(`0x${keccak256(toUtf8Bytes(`dex223-keeper devnet ${seed}`)).slice(26)}`);
   await provider.send('anvil_setBalance', [address, `0x${ACTOR_BALANCE_WEI.toString(16)}`]);
-  return new JsonRpcSigner(provider, address);
+  return new DevnetSigner(provider, address);
 }
 
 /**
@@ -47,7 +48,7 @@ export class Devnet {
     readonly provider: JsonRpcProvider,
     readonly producer: BlockProducer,
     readonly chainId: number,
-    readonly deployer: JsonRpcSigner,
+    readonly deployer: DevnetSigner,
     readonly artifacts: Artifacts,
     readonly addresses: CoreAddresses,
     readonly contracts: CoreContracts,
@@ -120,7 +121,7 @@ export class Devnet {
   }
 
   /** A fresh, funded account that can send transactions (auto-impersonated; no key needed). */
-  async actor(label?: string): Promise<JsonRpcSigner> {
+  async actor(label?: string): Promise<DevnetSigner> {
     this.actorCount += 1;
     return fundedSigner(this.provider, `actor ${label ?? ''} ${this.actorCount}`);
   }
@@ -143,6 +144,16 @@ export class Devnet {
     options: { timestampSec?: number } = {},
   ): Promise<TransactionReceipt[]> {
     return sendInOneBlock(this.producer, this.provider, sends, options);
+  }
+
+  /** Saves the chain state; `revert(id)` returns to it (tests reset between cases this way). */
+  async snapshot(): Promise<string> {
+    return (await this.provider.send('evm_snapshot', [])) as string;
+  }
+
+  async revert(snapshotId: string): Promise<void> {
+    const ok = (await this.provider.send('evm_revert', [snapshotId])) as boolean;
+    if (!ok) throw new DevnetError(`evm_revert to snapshot ${snapshotId} failed`);
   }
 
   async stop(): Promise<void> {

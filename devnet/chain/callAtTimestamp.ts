@@ -8,12 +8,13 @@ export type CallOutcome =
 /**
  * eth_call on `blockTag`'s state as if executed in a block with timestamp `timestampSec` (block override),
  * which is how the contract will see a call in the next block. Node errors other than a revert are thrown.
+ * Prefer `{ blockHash }` over a number for past blocks: a number is ambiguous after a reorg or evm_revert.
  */
 export async function callAtTimestamp(
   provider: JsonRpcProvider,
-  tx: { to: string; data: string; from?: string },
+  tx: { to: string; data: string; from?: string; value?: string },
   timestampSec: number | bigint,
-  blockTag: string | number = 'latest',
+  blockTag: string | number | { blockHash: string } = 'latest',
 ): Promise<CallOutcome> {
   const tag = typeof blockTag === 'number' ? `0x${blockTag.toString(16)}` : blockTag;
   const overrides = { time: `0x${BigInt(timestampSec).toString(16)}` };

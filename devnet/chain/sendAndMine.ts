@@ -1,26 +1,39 @@
-import type { JsonRpcProvider, TransactionReceipt, TransactionResponse } from 'ethers';
+import {
+  AbiCoder,
+  dataSlice,
+  toQuantity,
+  type JsonRpcProvider,
+  type TransactionReceipt,
+  type TransactionResponse,
+} from 'ethers';
+import { callAtTimestamp } from './callAtTimestamp.js';
 import type { BlockProducer } from './BlockProducer.js';
 import { DevnetError } from './DevnetError.js';
 
-/** Why a mined transaction reverted, found by replaying it on its parent block's state. */
+const ERROR_STRING_SELECTOR = '0x08c379a0'; // Error(string)
+
+/**
+ * Why a mined transaction reverted: replayed on its parent block's state (by hash: numbers are ambiguous
+ * after evm_revert) at its own block's timestamp, which is exactly how it ran when it was the block's first
+ * transaction.
+ */
 async function revertReason(
   provider: JsonRpcProvider,
   tx: TransactionResponse,
   blockNumber: number,
 ): Promise<string> {
-  try {
-    await provider.call({
-      to: tx.to,
-      from: tx.from,
-      data: tx.data,
-      value: tx.value,
-      blockTag: blockNumber - 1,
-    });
-    return 'reverted (the replay on the parent block succeeds, so an earlier transaction in the block changed the state)';
-  } catch (err) {
-    const e = err as { reason?: string; shortMessage?: string; message?: string };
-    return e.reason ?? e.shortMessage ?? e.message ?? String(err);
+  const block = await provider.getBlock(blockNumber);
+  if (!block) return `reverted in block ${blockNumber}, which the node no longer has`;
+  const call = { to: tx.to ?? '', from: tx.from, data: tx.data, value: toQuantity(tx.value) };
+  const outcome = await callAtTimestamp(provider, call, block.timestamp, { blockHash: block.parentHash });
+  if (outcome.ok) {
+    return 'reverted, though a replay on the parent state succeeds (an earlier transaction in the block changed it, or gas ran out)';
   }
+  if (outcome.kind === 'invalid-opcode') return 'invalid opcode (e.g. a division by zero)';
+  if (outcome.data.startsWith(ERROR_STRING_SELECTOR)) {
+    return AbiCoder.defaultAbiCoder().decode(['string'], dataSlice(outcome.data, 4))[0] as string;
+  }
+  return outcome.message;
 }
 
 async function receiptOf(provider: JsonRpcProvider, tx: TransactionResponse): Promise<TransactionReceipt> {

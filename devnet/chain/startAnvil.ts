@@ -9,6 +9,7 @@ export interface AnvilOptions {
   /** Genesis block timestamp (seconds); anvil uses the wall clock when omitted. */
   genesisTimestampSec?: number;
   accounts?: number;
+  blockGasLimit?: number;
   /** Mine each transaction as it arrives. Off by default: the block producer decides when blocks happen. */
   automine?: boolean;
   startupTimeoutMs?: number;
@@ -42,6 +43,8 @@ export async function startAnvil(options: AnvilOptions = {}): Promise<Anvil> {
   const port = await freePort();
   const args = ['--host', '127.0.0.1', '--port', String(port), '--chain-id', String(chainId)];
   args.push('--accounts', String(options.accounts ?? 10));
+  // Room for many fixed-gas-limit devnet transactions in one block (see DevnetSigner).
+  args.push('--gas-limit', String(options.blockGasLimit ?? 1_000_000_000));
   if (!options.automine) args.push('--no-mining');
   if (options.genesisTimestampSec !== undefined)
     args.push('--timestamp', String(options.genesisTimestampSec));

@@ -54,7 +54,7 @@ async function deployRaw(
   data: string,
 ): Promise<{ address: string; block: number }> {
   const receipt = await sendAndMine(ctx.producer, ctx.provider, `deploy ${label}`, () =>
-    ctx.deployer.sendTransaction({ data }),
+    ctx.deployer.sendTransaction({ data, gasLimit: 20_000_000 }),
   );
   if (!receipt.contractAddress) throw new DevnetError(`deploy ${label}: no contract address in the receipt`);
   return { address: receipt.contractAddress, block: receipt.blockNumber };
