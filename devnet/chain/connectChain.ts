@@ -44,5 +44,7 @@ export async function connectChain(rpcUrl: string, expectedChainId: number): Pro
     staticNetwork: true,
     pollingInterval: 50,
     cacheTimeout: -1,
+    // ethers waits 10 ms to batch requests by default; against a local node that wait is most of the time.
+    batchMaxCount: 1,
   });
 }
