@@ -2,7 +2,17 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'devnet/build/', 'subgraph/', 'coverage/'] },
+  // subgraph/src is AssemblyScript (checked by graph build, not by tsc/eslint); its scripts and tests are TS.
+  {
+    ignores: [
+      'node_modules/',
+      'devnet/build/',
+      'subgraph/src/',
+      'subgraph/build/',
+      'subgraph/generated/',
+      'coverage/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

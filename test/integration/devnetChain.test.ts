@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BlockProducer } from '../../devnet/chain/BlockProducer.js';
 import { connectChain } from '../../devnet/chain/connectChain.js';
@@ -91,6 +93,27 @@ describe('bad input to the devnet helpers', () => {
       provider.destroy();
     } finally {
       await anvil.stop();
+    }
+  });
+});
+
+describe('a fresh devnet deploy', () => {
+  it('lands at the addresses the subgraph manifest for devnet names', async () => {
+    const devnet = await Devnet.start();
+    try {
+      const file = join(import.meta.dirname, '..', '..', 'subgraph', 'networks', 'devnet.json');
+      const network = JSON.parse(readFileSync(file, 'utf8')) as {
+        chainId: number;
+        marginModule: { address: string; startBlock: number };
+        factory: { address: string; startBlock: number };
+      };
+      expect(network.chainId).toBe(devnet.chainId);
+      expect(network.marginModule.address).toBe(devnet.addresses.marginModule);
+      expect(network.factory.address).toBe(devnet.addresses.factory);
+      expect(network.marginModule.startBlock).toBe(devnet.startBlock);
+      expect(network.factory.startBlock).toBe(devnet.startBlock);
+    } finally {
+      await devnet.stop();
     }
   });
 });
