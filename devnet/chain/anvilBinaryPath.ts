@@ -12,7 +12,9 @@ const platformPackages: Record<string, string> = {
 
 /**
  * The anvil binary shipped in @foundry-rs/anvil's platform package. We start it directly (not through the
- * package's node wrapper) so the PID we hold is anvil's own and stopping it leaves no orphan.
+ * package's node wrapper) so the PID we hold is anvil's own and stopping it leaves no orphan. The project
+ * depends on the linux-x64 package only (the registry we install from serves no other platform); on another
+ * platform install the matching package by hand.
  */
 export function anvilBinaryPath(): string {
   const key = `${process.platform}-${process.arch}`;
@@ -23,7 +25,7 @@ export function anvilBinaryPath(): string {
   try {
     pkgJson = require.resolve(`${pkg}/package.json`);
   } catch (cause) {
-    throw new DevnetError(`${pkg} is not installed; run npm ci`, { cause });
+    throw new DevnetError(`${pkg} is not installed (npm install --no-save ${pkg}@1.7.1)`, { cause });
   }
   const binary = join(dirname(pkgJson), 'bin', 'anvil');
   if (!existsSync(binary)) throw new DevnetError(`anvil binary missing at ${binary}; run npm ci`);
