@@ -13,5 +13,9 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Devnet suites each start their own anvil; two cores, so keep file parallelism modest.
     maxWorkers: 2,
+    // CI also writes a JSON report, from which .ci/run prints a plain "N passed, N failed" line.
+    reporters: process.env.CI
+      ? ['default', ['json', { outputFile: 'test-results/vitest.json' }]]
+      : ['default'],
   },
 });
