@@ -1,0 +1,129 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inspect } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../errors/KeeperError.js';
+import { loadConfig } from './loadConfig.js';
+
+const KEY = '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d';
+const MM = '0x5f2D775362ADBC70A6814456A41B268e29259bA0';
+
+const minimal = {
+  DEX223_KEEPER_CHAIN_ID: '31337',
+  DEX223_KEEPER_RPC_URLS: 'http://127.0.0.1:8545, http://127.0.0.1:8546',
+  DEX223_KEEPER_SUBGRAPH_URL: 'http://127.0.0.1:8000/subgraphs/name/dex223/margin',
+  DEX223_KEEPER_MARGIN_MODULE: MM,
+};
+
+function yamlFile(text: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'keeper-config-'));
+  const path = join(dir, 'keeper.yaml');
+  writeFileSync(path, text);
+  return path;
+}
+
+describe('loadConfig', () => {
+  it('reads env with defaults, lists split, addresses normalized', () => {
+    const config = loadConfig({ env: minimal });
+    expect(config.chainId).toBe(31337);
+    expect(config.rpcUrls).toEqual(['http://127.0.0.1:8545', 'http://127.0.0.1:8546']);
+    expect(config.marginModule).toBe(MM.toLowerCase());
+    expect(config.blockTimeSec).toBe(12);
+    expect(config.thresholds.minProfit).toBe(0n);
+    expect(config.subgraph.maxLagBlocks).toBe(2);
+    expect(config.dryRun).toBe(false);
+  });
+
+  it('layers file < env < flags', () => {
+    const file = yamlFile(
+      [
+        'chainId: 1',
+        'rpcUrls: [http://file:8545]',
+        'subgraphUrl: http://file:8000/subgraphs/name/x',
+        `marginModule: "${MM}"`,
+        'blockTimeSec: 5',
+        'thresholds:',
+        '  minProfit: 0.02 eth',
+        'filters:',
+        '  lenders: ["0x00000000000000000000000000000000000000aa"]',
+      ].join('\n'),
+    );
+    const config = loadConfig({
+      file,
+      env: { DEX223_KEEPER_CHAIN_ID: '31337', DEX223_KEEPER_BLOCK_TIME_SEC: '2' },
+      flags: { 'block-time-sec': '1', 'dry-run': true, 'thresholds.min-profit': '123 wei' },
+    });
+    expect(config.chainId).toBe(31337);
+    expect(config.rpcUrls).toEqual(['http://file:8545']);
+    expect(config.blockTimeSec).toBe(1);
+    expect(config.dryRun).toBe(true);
+    expect(config.thresholds.minProfit).toBe(123n);
+    expect(config.filters.lenders).toEqual(['0x00000000000000000000000000000000000000aa']);
+  });
+
+  it('parses ETH and USD thresholds', () => {
+    const config = loadConfig({
+      env: { ...minimal, DEX223_KEEPER_THRESHOLDS__MIN_PROFIT: '0.015' },
+      flags: {
+        'thresholds.always-liquidate-above-reward.usd': '25',
+        'thresholds.always-liquidate-above-reward.stablecoin-pool':
+          '0x00000000000000000000000000000000000000bb',
+      },
+    });
+    expect(config.thresholds.minProfit).toBe(15n * 10n ** 15n);
+    expect(config.thresholds.alwaysLiquidateAboveReward).toEqual({
+      usd: '25',
+      stablecoinPool: '0x00000000000000000000000000000000000000bb',
+    });
+  });
+
+  it('never prints a secret', () => {
+    const config = loadConfig({
+      env: { ...minimal, DEX223_KEEPER_PRIVATE_KEY: KEY, DEX223_KEEPER_FLASHBOTS_AUTH_KEY: KEY },
+    });
+    const signer = config.signer as { privateKey: { reveal(): string } };
+    expect(signer.privateKey.reveal()).toBe(KEY);
+    for (const text of [
+      JSON.stringify(config),
+      inspect(config, { depth: 10 }),
+      `${String(signer.privateKey)}`,
+    ]) {
+      expect(text).not.toContain(KEY.slice(2, 20));
+      expect(text).toContain('[redacted]');
+    }
+  });
+
+  it('rejects bad input with every problem named, and no secret in the message', () => {
+    let error: unknown;
+    try {
+      loadConfig({
+        env: {
+          DEX223_KEEPER_CHAIN_ID: 'abc',
+          DEX223_KEEPER_RPC_URLS: 'ftp://x',
+          DEX223_KEEPER_MARGIN_MODULE: '0x1234',
+          DEX223_KEEPER_PRIVATE_KEY: KEY,
+          DEX223_KEEPER_THRESHOLDS__MIN_PROFIT: 'lots',
+        },
+      });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    expect(message).toMatch(/chainId: /);
+    expect(message).toMatch(/rpcUrls\.0: not an http\(s\)\/ws\(s\) URL/);
+    expect(message).toMatch(/subgraphUrl: /);
+    expect(message).toMatch(/marginModule: not an address/);
+    expect(message).toMatch(/thresholds\.minProfit: not an ETH amount/);
+    expect(message).not.toContain(KEY.slice(2, 20));
+  });
+
+  it('rejects unknown keys and unreadable files clearly', () => {
+    expect(() => loadConfig({ env: minimal, flags: { 'rpc-url': 'http://x' } })).toThrow(
+      /Unrecognized key.*rpcUrl/,
+    );
+    expect(() => loadConfig({ file: '/nonexistent/keeper.yaml' })).toThrow(/cannot read config file/);
+    expect(() => loadConfig({ file: yamlFile('a: [1, 2') })).toThrow(/not valid YAML/);
+  });
+});
