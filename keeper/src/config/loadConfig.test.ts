@@ -85,7 +85,9 @@ describe('loadConfig', () => {
     const signer = config.signer as { privateKey: { reveal(): string } };
     expect(signer.privateKey.reveal()).toBe(KEY);
     for (const text of [
-      JSON.stringify(config),
+      JSON.stringify(config, (_key, value: unknown) =>
+        typeof value === 'bigint' ? value.toString() : value,
+      ),
       inspect(config, { depth: 10 }),
       `${String(signer.privateKey)}`,
     ]) {
