@@ -1,0 +1,100 @@
+import { ClientError, GraphQLClient } from 'graphql-request';
+import { NotActingError } from './NotActingError.js';
+import { META_QUERY, pageQuery, type EntityKind } from './subgraphQueries.js';
+
+export interface SubgraphMeta {
+  block: { number: number; hash: string; timestampSec: number };
+  deployment: string;
+  hasIndexingErrors: boolean;
+}
+
+interface RawMeta {
+  _meta?: {
+    block?: { number?: unknown; hash?: unknown; timestamp?: unknown };
+    deployment?: unknown;
+    hasIndexingErrors?: unknown;
+  };
+}
+
+/** graph-node's query API, with timeouts, and errors turned into "not acting" reasons. */
+export class SubgraphClient {
+  private readonly client: GraphQLClient;
+
+  constructor(
+    readonly url: string,
+    private readonly timeoutMs: number,
+  ) {
+    this.client = new GraphQLClient(url);
+  }
+
+  private async request<T>(document: string, variables: Record<string, unknown> = {}): Promise<T> {
+    try {
+      return await this.client.request<T>({
+        document,
+        variables,
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (err) {
+      if (err instanceof ClientError) {
+        const message =
+          err.response.errors?.map((e) => e.message).join('; ') ?? `HTTP ${err.response.status}`;
+        throw new NotActingError(`subgraph query failed: ${message}`, { cause: err });
+      }
+      const reason = err instanceof Error ? err.message : String(err);
+      throw new NotActingError(`subgraph unreachable at ${this.url}: ${reason}`, { cause: err });
+    }
+  }
+
+  async meta(): Promise<SubgraphMeta> {
+    const raw = await this.request<RawMeta>(META_QUERY);
+    const m = raw._meta;
+    const number = m?.block?.number;
+    const hash = m?.block?.hash;
+    const timestamp = m?.block?.timestamp;
+    if (
+      typeof number !== 'number' ||
+      typeof hash !== 'string' ||
+      !/^0x[0-9a-fA-F]{64}$/.test(hash) ||
+      typeof m?.hasIndexingErrors !== 'boolean'
+    ) {
+      throw new NotActingError('subgraph returned a malformed _meta');
+    }
+    return {
+      block: {
+        number,
+        hash: hash.toLowerCase(),
+        timestampSec: typeof timestamp === 'number' ? timestamp : 0,
+      },
+      deployment: typeof m.deployment === 'string' ? m.deployment : '',
+      hasIndexingErrors: m.hasIndexingErrors,
+    };
+  }
+
+  /** Every row of `kind` at block `hash` (paged by id), unparsed: the caller validates. */
+  async fetchAll(
+    kind: EntityKind,
+    mode: 'all' | 'open' | 'changed',
+    hash: string,
+    options: { since?: number; pageSize: number; onPage?: (rows: number) => void },
+  ): Promise<unknown[]> {
+    const query = pageQuery(kind, mode);
+    const rows: unknown[] = [];
+    let cursor = '';
+    for (;;) {
+      const variables: Record<string, unknown> = { hash, first: options.pageSize, cursor };
+      if (mode === 'changed') variables.since = options.since;
+      const page = await this.request<{ rows?: unknown }>(query, variables);
+      if (!Array.isArray(page.rows)) throw new NotActingError(`subgraph returned no ${kind} list`);
+      rows.push(...page.rows);
+      options.onPage?.(rows.length);
+      if (page.rows.length < options.pageSize) return rows;
+      const last = page.rows[page.rows.length - 1] as { id?: unknown } | undefined;
+      if (typeof last?.id !== 'string' || last.id <= cursor) {
+        throw new NotActingError(
+          `subgraph paging of ${kind} did not advance past id ${JSON.stringify(cursor)}`,
+        );
+      }
+      cursor = last.id;
+    }
+  }
+}

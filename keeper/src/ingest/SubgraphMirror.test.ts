@@ -1,0 +1,256 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { NotActingError } from './NotActingError.js';
+import { SubgraphClient } from './SubgraphClient.js';
+import { SubgraphMirror, type BlockRef, type ChainReader } from './SubgraphMirror.js';
+
+type Row = Record<string, unknown> & { id: string; _changedAt?: number };
+
+/** A stand-in for graph-node's HTTP API: just enough to answer the keeper's queries from canned rows. */
+interface FakeState {
+  meta: { number: number; hash: string; hasIndexingErrors: boolean };
+  knownHashes: Set<string>;
+  rows: Record<'positions' | 'orders' | 'pools', Row[]>;
+  down: boolean;
+  requests: number;
+}
+
+const hash = (n: number, branch = 'a') => `0x${branch.repeat(2)}${n.toString(16).padStart(62, '0')}`;
+const addr = (n: number) => `0x${n.toString(16).padStart(40, '0')}`;
+
+function position(id: number, changedAt: number, extra: Partial<Row> = {}): Row {
+  return {
+    id: String(id),
+    positionId: String(id),
+    order: { orderId: '0' },
+    owner: addr(0xb0),
+    createdAt: '1000',
+    deadline: '999999',
+    initialBalance: '1000',
+    interest: '100',
+    open: true,
+    frozenAt: '0',
+    frozenBy: addr(0),
+    assets: [addr(1), addr(2)],
+    balances: ['500', '700'],
+    stale: false,
+    _changedAt: changedAt,
+    ...extra,
+  };
+}
+
+const order: Row = {
+  id: '0',
+  orderId: '0',
+  owner: addr(0xa0),
+  baseAsset: addr(1),
+  oracle: { address: addr(0x0c) },
+  interestRate: '100',
+  whitelist: `0x${'11'.repeat(32)}`,
+  collateralAssets: [addr(2)],
+  alive: true,
+  liquidationRewardAsset: addr(0),
+  liquidationRewardAmount: '1000000',
+  deadline: '4000000000',
+  balance: '5000',
+  stale: false,
+  _changedAt: 1,
+};
+
+const pool: Row = {
+  id: addr(0x50),
+  address: addr(0x50),
+  fee: 3000,
+  token0Erc20: addr(1),
+  token1Erc20: addr(2),
+  token0Erc223: addr(0x11),
+  token1Erc223: addr(0x12),
+  initialized: true,
+  sqrtPriceX96: (2n ** 96n).toString(),
+  tick: 0,
+  liquidity: '1000',
+  _changedAt: 1,
+};
+
+let state: FakeState;
+let server: Server;
+let url: string;
+
+function answer(body: { query: string; variables: Record<string, unknown> }): unknown {
+  if (body.query.includes('_meta')) {
+    const { number, hash: h, hasIndexingErrors } = state.meta;
+    return {
+      data: {
+        _meta: { block: { number, hash: h, timestamp: 1000 + number }, deployment: 'Qm', hasIndexingErrors },
+      },
+    };
+  }
+  const kind = (/rows: (\w+)\(/.exec(body.query)?.[1] ?? '') as keyof FakeState['rows'];
+  const v = body.variables as { hash: string; first: number; cursor: string; since?: number };
+  if (!state.knownHashes.has(v.hash)) return { errors: [{ message: `no block with hash ${v.hash}` }] };
+  let rows = state.rows[kind].filter((r) => r.id > v.cursor);
+  if (body.query.includes('open: true')) rows = rows.filter((r) => r.open === true);
+  if (v.since !== undefined) rows = rows.filter((r) => (r._changedAt ?? 0) >= (v.since ?? 0));
+  rows.sort((a, b) => (a.id < b.id ? -1 : 1));
+  return { data: { rows: rows.slice(0, v.first).map(({ _changedAt: _, ...rest }) => rest) } };
+}
+
+const chainHashes = new Map<number, string>();
+const chain: ChainReader = {
+  blockAt: async (n: number): Promise<BlockRef> => ({
+    number: n,
+    hash: chainHashes.get(n) ?? hash(n),
+    timestampSec: 1000 + n,
+  }),
+};
+
+function setHead(n: number, branch = 'a') {
+  for (let i = 0; i <= n; i++) if (!chainHashes.has(i) || branch !== 'a') chainHashes.set(i, hash(i, branch));
+  state.meta = { ...state.meta, number: n, hash: hash(n, branch) };
+  state.knownHashes.add(hash(n, branch));
+}
+
+const options = { maxLagBlocks: 1, headWaitMs: 200, pageSize: 2, pollMs: 20 };
+const headAt = (n: number, branch = 'a'): BlockRef => ({
+  number: n,
+  hash: hash(n, branch),
+  timestampSec: 1000 + n,
+});
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    let raw = '';
+    req.on('data', (c: Buffer) => (raw += c.toString()));
+    req.on('end', () => {
+      state.requests += 1;
+      if (state.down) {
+        res.writeHead(502).end('bad gateway');
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer(JSON.parse(raw))));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/subgraphs/name/test`;
+});
+afterAll(async () => {
+  await new Promise((r) => server.close(r));
+});
+beforeEach(() => {
+  chainHashes.clear();
+  state = {
+    meta: { number: 0, hash: hash(0), hasIndexingErrors: false },
+    knownHashes: new Set(),
+    rows: {
+      positions: [position(1, 1), position(2, 1), position(10, 1), position(3, 1, { open: false })],
+      orders: [order],
+      pools: [pool],
+    },
+    down: false,
+    requests: 0,
+  };
+  setHead(5);
+});
+
+const byValue = (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0);
+const newMirror = () => new SubgraphMirror(new SubgraphClient(url, 2000), chain);
+
+describe('SubgraphMirror', () => {
+  it('loads every open position, order and pool across pages, pinned to the head hash', async () => {
+    const mirror = newMirror();
+    const result = await mirror.sync(headAt(5), options);
+    expect(result.full).toBe(true);
+    expect([...mirror.positions.keys()].sort(byValue)).toEqual([1n, 2n, 10n]);
+    expect(mirror.positions.get(10n)?.balances).toEqual([500n, 700n]);
+    expect(mirror.orders.get(0n)?.oracle).toBe(addr(0x0c));
+    expect(mirror.pools.get(addr(0x50))?.sqrtPriceX96).toBe(2n ** 96n);
+    expect(result.block.number).toBe(5);
+  });
+
+  it('then pulls only what changed, and drops closed positions', async () => {
+    const mirror = newMirror();
+    await mirror.sync(headAt(5), options);
+    state.rows.positions = [
+      position(1, 1),
+      position(2, 6, { balances: ['1', '2'] }),
+      position(10, 6, { open: false }),
+      position(11, 6),
+    ];
+    setHead(6);
+    const result = await mirror.sync(headAt(6), options);
+    expect(result.full).toBe(false);
+    expect([...result.changedPositions].sort(byValue)).toEqual([2n, 11n]);
+    expect([...result.removedPositions]).toEqual([10n]);
+    expect(mirror.positions.get(2n)?.balances).toEqual([1n, 2n]);
+    expect(mirror.positions.has(10n)).toBe(false);
+  });
+
+  it('a reorg below the last synced block forces a full reload', async () => {
+    const mirror = newMirror();
+    await mirror.sync(headAt(5), options);
+    setHead(6, 'b');
+    const result = await mirror.sync(headAt(6, 'b'), options);
+    expect(result.full).toBe(true);
+  });
+
+  const rejects = async (mutate: () => void, message: RegExp) => {
+    const mirror = newMirror();
+    await mirror.sync(headAt(5), options);
+    const before = [...mirror.positions.entries()];
+    mutate();
+    setHead(6);
+    await expect(mirror.sync(headAt(6), options)).rejects.toThrow(message);
+    await expect(mirror.sync(headAt(6), options)).rejects.toBeInstanceOf(NotActingError);
+    expect([...mirror.positions.entries()]).toEqual(before);
+  };
+
+  it.each([
+    [
+      'a negative balance',
+      { balances: ['-1', '2'] },
+      /position 2: balances\.0 not a non-negative integer string/,
+    ],
+    ['a number where a string is due', { initialBalance: 5 }, /position 2: initialBalance/],
+    ['a value above uint256', { interest: (2n ** 256n).toString() }, /position 2: interest exceeds uint256/],
+    ['a missing field', { frozenAt: undefined }, /position 2: frozenAt/],
+    ['a bad address', { owner: '0x1234' }, /position 2: owner not an address/],
+    [
+      'assets and balances of different lengths',
+      { balances: ['1'] },
+      /position 2 has 2 assets but 1 balances/,
+    ],
+    ['an id that is not the positionId', { id: '2', positionId: '7' }, /position id 2 != positionId 7/],
+  ])('rejects %s and keeps the mirror as it was', async (_name, patch, message) => {
+    await rejects(() => {
+      state.rows.positions = [position(1, 1), position(2, 6, patch)];
+    }, message);
+  });
+
+  it('rejects duplicated ids', async () => {
+    await rejects(() => {
+      state.rows.positions = [position(2, 6), position(2, 6)];
+    }, /duplicate position id 2/);
+  });
+
+  it('does not act when the subgraph lags past the budget, errors, disagrees with the chain, or is down', async () => {
+    const mirror = newMirror();
+    await expect(mirror.sync(headAt(8), options)).rejects.toThrow(/subgraph lags 3 blocks behind the chain/);
+    state.meta.hasIndexingErrors = true;
+    await expect(mirror.sync(headAt(5), options)).rejects.toThrow(/indexing errors/);
+    state.meta.hasIndexingErrors = false;
+    state.meta.hash = hash(5, 'c');
+    await expect(mirror.sync(headAt(5), options)).rejects.toThrow(/has hash .* but the chain has/);
+    state.down = true;
+    await expect(mirror.sync(headAt(5), options)).rejects.toThrow(
+      /subgraph unreachable|subgraph query failed/,
+    );
+  });
+
+  it('acts within the lag budget on the block the subgraph has', async () => {
+    const mirror = newMirror();
+    const result = await mirror.sync(headAt(6), options);
+    expect(result.block.number).toBe(5);
+    expect(result.lagBlocks).toBe(1);
+  });
+});
