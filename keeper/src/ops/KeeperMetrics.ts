@@ -1,0 +1,59 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** The keeper's Prometheus metrics, on a registry of its own (no global state shared between tests). */
+export class KeeperMetrics {
+  readonly registry = new Registry();
+  readonly headBlock = new Gauge({
+    name: 'keeper_head_block',
+    help: 'Latest chain head seen',
+    registers: [this.registry],
+  });
+  readonly syncedBlock = new Gauge({
+    name: 'keeper_synced_block',
+    help: 'Block the in-memory mirror reflects',
+    registers: [this.registry],
+  });
+  readonly subgraphLag = new Gauge({
+    name: 'keeper_subgraph_lag_blocks',
+    help: 'Chain head minus the block the subgraph answered for',
+    registers: [this.registry],
+  });
+  readonly positionsTracked = new Gauge({
+    name: 'keeper_positions_tracked',
+    help: 'Open positions in the mirror',
+    registers: [this.registry],
+  });
+  readonly positionsAtRisk = new Gauge({
+    name: 'keeper_positions_at_risk',
+    help: 'Positions predicted liquidatable within the at-risk horizon',
+    registers: [this.registry],
+  });
+  readonly candidates = new Gauge({
+    name: 'keeper_candidates',
+    help: 'Positions liquidatable at the next block',
+    registers: [this.registry],
+  });
+  readonly plannedActions = new Gauge({
+    name: 'keeper_planned_actions',
+    help: 'Actions in the last plan',
+    registers: [this.registry],
+  });
+  readonly notActing = new Counter({
+    name: 'keeper_not_acting_total',
+    help: 'Blocks skipped, by reason',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly blockSeconds = new Histogram({
+    name: 'keeper_block_processing_seconds',
+    help: 'Time from a new head to a plan',
+    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+  readonly oracleDrift = new Counter({
+    name: 'keeper_oracle_model_drift_total',
+    help: 'Sampled positions whose in-process valuation disagreed with getPositionStatus',
+    labelNames: ['oracle'] as const,
+    registers: [this.registry],
+  });
+}

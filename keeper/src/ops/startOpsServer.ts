@@ -1,0 +1,52 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { KeeperMetrics } from './KeeperMetrics.js';
+
+export interface HealthReport {
+  /** `ok`: acting on fresh data; `not-acting`: the last block was skipped (see `reason`); `starting`. */
+  status: 'ok' | 'not-acting' | 'starting';
+  reason?: string;
+  headBlock?: number;
+  syncedBlock?: number;
+  lagBlocks?: number;
+  positionsTracked?: number;
+  updatedAt?: string;
+}
+
+/** Serves `/metrics` (Prometheus text) and `/health` (JSON; HTTP 503 while not acting). */
+export async function startOpsServer(options: {
+  port: number;
+  host: string;
+  metrics: KeeperMetrics;
+  health: () => HealthReport;
+}): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/metrics') {
+      options.metrics.registry
+        .metrics()
+        .then((text) =>
+          res.writeHead(200, { 'content-type': options.metrics.registry.contentType }).end(text),
+        )
+        .catch((err: unknown) => res.writeHead(500).end(String(err)));
+      return;
+    }
+    if (path === '/health') {
+      const report = options.health();
+      res
+        .writeHead(report.status === 'ok' ? 200 : 503, { 'content-type': 'application/json' })
+        .end(JSON.stringify(report));
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try /metrics or /health\n');
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${options.host}:${port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
