@@ -13,8 +13,5 @@ const measuredRefreeze = 111_516n;
 export const defaultGasTable: GasTable = {
   freeze,
   complete: [89_873n, 348_086n, 383_596n, 588_656n, 618_048n],
-  refreeze: [
-    measuredRefreeze,
-    ...freeze.slice(1).map((gas) => measuredRefreeze + gas - freeze[0]),
-  ],
+  refreeze: [measuredRefreeze, ...freeze.slice(1).map((gas) => measuredRefreeze + gas - freeze[0])],
 };

@@ -70,6 +70,17 @@ export class SubgraphClient {
     };
   }
 
+  /** Whether the subgraph has position `positionId` at block `hash`. */
+  async positionExists(positionId: bigint, hash: string): Promise<boolean> {
+    const query =
+      'query KeeperPositionExists($id: ID!, $hash: Bytes!) { position(id: $id, block: { hash: $hash }) { id } }';
+    const answer = await this.request<{ position?: { id?: unknown } | null }>(query, {
+      id: positionId.toString(),
+      hash,
+    });
+    return answer.position !== null && answer.position !== undefined;
+  }
+
   /** Every row of `kind` at block `hash` (paged by id), unparsed: the caller validates. */
   async fetchAll(
     kind: EntityKind,

@@ -1,0 +1,115 @@
+import type { Address } from '../model/types.js';
+import { assetsSoldOnCompletion } from './assetsSoldOnCompletion.js';
+import { freezeWindowSec } from './freezeWindowSec.js';
+import type { DecisionContext, PositionInput, PositionStatus } from './types.js';
+
+const lower = (address: Address): Address => address.toLowerCase() as Address;
+
+/**
+ * The per-position state machine: which phase the position is in at the next block's timestamp and which
+ * `liquidate` call, from whom, would succeed there. Policy and in-flight submissions are applied later
+ * (`decidePosition`), so this answers only what the contract would accept.
+ */
+export function classifyPosition(input: PositionInput, context: DecisionContext): PositionStatus {
+  const { position, valuation } = input;
+  const ours = new Set(context.ourAddresses.map(lower));
+  const primary = lower(context.ourAddresses[0]);
+  const frozen = position.frozenAtSec > 0n;
+  const freezer = lower(position.frozenBy);
+  const frozenByUs = frozen && ours.has(freezer);
+  const freezeNote = `frozen by ${freezer} at ${position.frozenAtSec}`;
+
+  if (!position.open) {
+    return frozenByUs
+      ? skip('done', 'liquidated-after-our-freeze', `closed after our freeze at ${position.frozenAtSec}`)
+      : skip('closed', 'closed', frozen ? `closed after a freeze by ${freezer}` : 'closed');
+  }
+  // Before any timing rule: without a valuation we cannot know that a call would not revert.
+  if (valuation.kind === 'unvalued') return skip('unvalued', 'unvalued', valuation.reason);
+  if (valuation.kind === 'reverts') return skip('unliquidatable', 'valuation-reverts', valuation.reason);
+
+  const nextSec = context.nextBlock.timestampSec;
+  const ageSec = nextSec - position.frozenAtSec;
+  const windowEndSec = position.frozenAtSec + freezeWindowSec;
+  const expired = frozen && ageSec > freezeWindowSec;
+
+  if (!valuation.liquidatable) {
+    if (!frozen) {
+      const when = valuation.liquidatableAtSec;
+      return skip('healthy', 'healthy', when === null ? 'never liquidatable at current prices' : `liquidatable at ${when}`);
+    }
+    return skip(
+      'rescued',
+      'rescued',
+      expired
+        ? `${freezeNote}, window ended at ${windowEndSec}; not liquidatable: re-freeze when it is again`
+        : `${freezeNote}; not liquidatable: completion reverts until it is again (window ends at ${windowEndSec})`,
+    );
+  }
+
+  // Only assets the completion actually sells matter: an ERC-223 one goes through an owner-only swap.
+  const sold = assetsSoldOnCompletion(position, context.moduleGeneration ?? 1);
+  const erc223Sold = sold.filter((asset) => context.erc223Addresses.has(lower(asset)));
+  const owner = lower(position.owner);
+  const ownerIsOurs = ours.has(owner);
+  if (erc223Sold.length > 0 && !ownerIsOurs) {
+    return skip('owner-only', 'owner-only-erc223', `completion sells ERC-223 ${erc223Sold.join(', ')}: owner only`);
+  }
+
+  if (!frozen) {
+    return act('liquidatable', 'freeze', primary, 'liquidatable, not frozen');
+  }
+  if (expired) {
+    return act('expired-freeze', 'refreeze', primary, `${freezeNote}, window ended at ${windowEndSec}`);
+  }
+
+  const completer = chooseCompleter({ frozenByUs, freezer, owner, ownerIsOurs, primary, sold, erc223Sold });
+  if (completer === null) {
+    return skip(
+      'frozen-by-other',
+      'only-freezer-or-owner-can-complete',
+      `${freezeNote}; sells ${sold.length} non-base asset(s): only it or the owner may; re-freeze after ${windowEndSec}`,
+    );
+  }
+  if (ageSec <= 0n) {
+    return skip(
+      frozenByUs ? 'frozen-by-us' : 'frozen-by-other',
+      'same-timestamp',
+      `${freezeNote}; next block at ${nextSec} is not later`,
+    );
+  }
+  const whose = frozenByUs ? 'our freeze' : sold.length === 0 ? 'base-only, freeze by ' + freezer : 'we own it, freeze by ' + freezer;
+  return act('completable', 'complete', completer, `${whose} at ${position.frozenAtSec}, age ${ageSec} s of ${freezeWindowSec}`);
+}
+
+/**
+ * Who of us may complete a freeze. Selling a non-base asset runs marginSwap in the caller's name, which only
+ * the freezer or the owner may do, and an ERC-223 asset's swap only the owner; with nothing to sell anyone may.
+ */
+function chooseCompleter(facts: {
+  frozenByUs: boolean;
+  freezer: Address;
+  owner: Address;
+  ownerIsOurs: boolean;
+  primary: Address;
+  sold: Address[];
+  erc223Sold: Address[];
+}): Address | null {
+  if (facts.erc223Sold.length > 0) return facts.ownerIsOurs ? facts.owner : null;
+  if (facts.frozenByUs) return facts.freezer;
+  if (facts.ownerIsOurs) return facts.owner;
+  return facts.sold.length === 0 ? facts.primary : null;
+}
+
+function skip(phase: PositionStatus['phase'], blockedBy: NonNullable<PositionStatus['blockedBy']>, detail: string): PositionStatus {
+  return { phase, candidate: null, blockedBy, detail };
+}
+
+function act(
+  phase: PositionStatus['phase'],
+  kind: NonNullable<PositionStatus['candidate']>['kind'],
+  sender: Address,
+  detail: string,
+): PositionStatus {
+  return { phase, candidate: { kind, sender }, blockedBy: null, detail };
+}
