@@ -1,7 +1,14 @@
 import type { Address } from '../model/types.js';
 import { assetsSoldOnCompletion } from './assetsSoldOnCompletion.js';
 import { freezeWindowSec } from './freezeWindowSec.js';
-import type { DecisionContext, PositionInput, PositionStatus } from './types.js';
+import type {
+  ActionKind,
+  DecisionContext,
+  PositionInput,
+  PositionPhase,
+  PositionStatus,
+  SkipReason,
+} from './types.js';
 
 const lower = (address: Address): Address => address.toLowerCase() as Address;
 
@@ -36,7 +43,11 @@ export function classifyPosition(input: PositionInput, context: DecisionContext)
   if (!valuation.liquidatable) {
     if (!frozen) {
       const when = valuation.liquidatableAtSec;
-      return skip('healthy', 'healthy', when === null ? 'never liquidatable at current prices' : `liquidatable at ${when}`);
+      return skip(
+        'healthy',
+        'healthy',
+        when === null ? 'never liquidatable at current prices' : `liquidatable at ${when}`,
+      );
     }
     return skip(
       'rescued',
@@ -53,7 +64,11 @@ export function classifyPosition(input: PositionInput, context: DecisionContext)
   const owner = lower(position.owner);
   const ownerIsOurs = ours.has(owner);
   if (erc223Sold.length > 0 && !ownerIsOurs) {
-    return skip('owner-only', 'owner-only-erc223', `completion sells ERC-223 ${erc223Sold.join(', ')}: owner only`);
+    return skip(
+      'owner-only',
+      'owner-only-erc223',
+      `completion sells ERC-223 ${erc223Sold.join(', ')}: owner only`,
+    );
   }
 
   if (!frozen) {
@@ -78,8 +93,12 @@ export function classifyPosition(input: PositionInput, context: DecisionContext)
       `${freezeNote}; next block at ${nextSec} is not later`,
     );
   }
-  const whose = frozenByUs ? 'our freeze' : sold.length === 0 ? 'base-only, freeze by ' + freezer : 'we own it, freeze by ' + freezer;
-  return act('completable', 'complete', completer, `${whose} at ${position.frozenAtSec}, age ${ageSec} s of ${freezeWindowSec}`);
+  const whose = frozenByUs
+    ? 'our freeze'
+    : completer === owner
+      ? `we own it, ${freezeNote}`
+      : `base-only, ${freezeNote}`;
+  return act('completable', 'complete', completer, `${whose}, age ${ageSec} s of ${freezeWindowSec}`);
 }
 
 /**
@@ -101,13 +120,17 @@ function chooseCompleter(facts: {
   return facts.sold.length === 0 ? facts.primary : null;
 }
 
-function skip(phase: PositionStatus['phase'], blockedBy: NonNullable<PositionStatus['blockedBy']>, detail: string): PositionStatus {
+function skip(
+  phase: PositionStatus['phase'],
+  blockedBy: NonNullable<PositionStatus['blockedBy']>,
+  detail: string,
+): PositionStatus {
   return { phase, candidate: null, blockedBy, detail };
 }
 
 function act(
-  phase: PositionStatus['phase'],
-  kind: NonNullable<PositionStatus['candidate']>['kind'],
+  phase: PositionPhase,
+  kind: ActionKind,
   sender: Address,
   detail: string,
 ): PositionStatus {

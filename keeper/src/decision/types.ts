@@ -147,16 +147,13 @@ export interface DecisionContext {
   moduleGeneration?: 1 | 2;
 }
 
-/** What the state machine says a position allows, before policy and in-flight checks. */
-export interface PositionStatus {
-  phase: PositionPhase;
-  /** The call the phase allows now, and who must send it; null when no call can succeed. */
-  candidate: { kind: ActionKind; sender: Address } | null;
-  /** Why there is no candidate (null when there is one). */
-  blockedBy: SkipReason | null;
-  /** Human-readable facts behind the phase, for logs and dry runs. */
-  detail: string;
-}
+/**
+ * What the state machine says a position allows, before policy and in-flight checks: either the call that
+ * would succeed now and who must send it, or why no call would.
+ */
+export type PositionStatus =
+  | { phase: PositionPhase; candidate: { kind: ActionKind; sender: Address }; blockedBy: null; detail: string }
+  | { phase: PositionPhase; candidate: null; blockedBy: SkipReason; detail: string };
 
 /** One call the keeper should make in the next block. */
 export interface PlannedAction {
