@@ -348,7 +348,7 @@ contract MarginModule is Multicall, IERC223Recipient {
 
         emit PositionOpened(positionId, msg.sender, amount, order.baseAsset, collateral, collateralAmount);
         emit InitialLeverage(positionId, leverage);
-        // The real module announces both assets a second time here (addAsset already did); indexers rely on it.
+        // Gen 1 announces both assets a second time here (addAsset already did); the subgraph sees both.
         emit NewAsset(positionId, order.baseAsset);
         if (collateral != order.baseAsset) emit NewAsset(positionId, collateral);
         positionIndex = positionId + 1;
