@@ -120,19 +120,10 @@ function chooseCompleter(facts: {
   return facts.sold.length === 0 ? facts.primary : null;
 }
 
-function skip(
-  phase: PositionStatus['phase'],
-  blockedBy: NonNullable<PositionStatus['blockedBy']>,
-  detail: string,
-): PositionStatus {
+function skip(phase: PositionPhase, blockedBy: SkipReason, detail: string): PositionStatus {
   return { phase, candidate: null, blockedBy, detail };
 }
 
-function act(
-  phase: PositionPhase,
-  kind: ActionKind,
-  sender: Address,
-  detail: string,
-): PositionStatus {
+function act(phase: PositionPhase, kind: ActionKind, sender: Address, detail: string): PositionStatus {
   return { phase, candidate: { kind, sender }, blockedBy: null, detail };
 }

@@ -152,7 +152,12 @@ export interface DecisionContext {
  * would succeed now and who must send it, or why no call would.
  */
 export type PositionStatus =
-  | { phase: PositionPhase; candidate: { kind: ActionKind; sender: Address }; blockedBy: null; detail: string }
+  | {
+      phase: PositionPhase;
+      candidate: { kind: ActionKind; sender: Address };
+      blockedBy: null;
+      detail: string;
+    }
   | { phase: PositionPhase; candidate: null; blockedBy: SkipReason; detail: string };
 
 /** One call the keeper should make in the next block. */
