@@ -1,9 +1,20 @@
 import { parseArgs } from 'node:util';
 import { runDevnet } from '../../../devnet/cli/runDevnet.js';
+import { parseFlags } from './parseFlags.js';
+import { runCommand } from './runCommand.js';
+import { statusCommand } from './statusCommand.js';
 
 const usage = `usage: dex223-keeper <command> [options]
 
 commands:
+  run --dry-run [--config file] [--<key> value ...]
+            follow the chain and print, per block, the positions tracked, at risk and liquidatable, and the
+            plan (sending transactions arrives with the execution module)
+  status [--config file] [--top n]
+            the positions nearest to liquidation: health, time to liquidation, reward
+  Configuration: a YAML file, DEX223_KEEPER_* environment variables, or flags (--rpc-urls, --subgraph-url,
+  --chain-id, --margin-module, --thresholds.min-profit, ...); flags win over env, env over the file.
+
   devnet    start a local devnet (anvil, Dex223 stand-in contracts, a small market) and produce blocks
             --block-interval-ms <n>   wall-clock time between blocks (default 1000)
             --seconds-per-block <n>   chain time between blocks (default 12)
@@ -12,6 +23,13 @@ commands:
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === 'run' || command === 'status') {
+    const { flags } = parseFlags(rest);
+    const print = (line: string) => console.log(line);
+    return command === 'run'
+      ? runCommand({ flags, env: process.env, print })
+      : statusCommand({ flags, env: process.env, print });
+  }
   if (command === 'devnet') {
     const { values } = parseArgs({
       args: rest,

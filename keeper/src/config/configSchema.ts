@@ -90,6 +90,14 @@ export const configSchema = z
         rewardFloor: ethAmount.default(0n),
       })
       .default({ lenders: [], orderIds: [], rewardFloor: 0n }),
+    /** Our liquidator address when no signer is configured (a dry run watching for someone). */
+    liquidator: address.optional(),
+    /** Wrapped ether: rewards in other tokens are valued in ETH through its Dex223 pools. */
+    weth: address.optional(),
+    /** Priority fee per gas assumed for profit estimates (gwei). */
+    priorityFeeGwei: z.coerce.number().nonnegative().default(1),
+    /** A position is "at risk" when liquidatable within this many blocks at current prices. */
+    atRiskWithinBlocks: z.coerce.number().int().positive().default(25),
     /** Assumed seconds between blocks, to predict the next block's timestamp. */
     blockTimeSec: z.coerce.number().int().positive().default(12),
     subgraph: z

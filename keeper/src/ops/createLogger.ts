@@ -7,7 +7,7 @@ import pino, { type Logger } from 'pino';
 export function createLogger(options: {
   level: string;
   pretty?: boolean;
-  destination?: NodeJS.WritableStream;
+  destination?: NodeJS.WritableStream | pino.DestinationStream;
 }): Logger {
   const pretty = options.pretty ?? (process.stdout.isTTY === true && options.destination === undefined);
   if (pretty) {

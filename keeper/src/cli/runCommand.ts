@@ -1,0 +1,91 @@
+import { ConfigError } from '../errors/KeeperError.js';
+import type { BlockRef } from '../ingest/SubgraphMirror.js';
+import { startOpsServer, type HealthReport } from '../ops/startOpsServer.js';
+import { formatBlockLines } from './formatBlockLine.js';
+import { startKeeper } from './startKeeper.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * `dex223-keeper run --dry-run`: follows the chain head and, per new block, prints one line (head, lag,
+ * tracked, at risk, candidates, time) and the plan. Stops on SIGINT/SIGTERM or when `signal` aborts.
+ */
+export async function runCommand(options: {
+  flags: Record<string, string | boolean>;
+  env: NodeJS.ProcessEnv;
+  print: (line: string) => void;
+  signal?: AbortSignal;
+}): Promise<number> {
+  if (
+    options.flags['dry-run'] !== true &&
+    options.flags['dry-run'] !== 'true' &&
+    options.env.DEX223_KEEPER_DRY_RUN !== 'true'
+  ) {
+    throw new ConfigError(
+      'sending liquidations arrives with the execution module; run with --dry-run to print the plan',
+    );
+  }
+  const keeper = await startKeeper({ flags: options.flags, env: options.env });
+  const { config, core, log, rpc } = keeper;
+  let health: HealthReport = { status: 'starting' };
+  const ops =
+    config.ops.port === 0
+      ? undefined
+      : await startOpsServer({
+          port: config.ops.port,
+          host: config.ops.host,
+          metrics: keeper.metrics,
+          health: () => health,
+        });
+  if (ops) log.info({ url: ops.url }, 'metrics and health endpoint up');
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  options.signal?.addEventListener('abort', onSignal);
+  const pollMs = Math.min(1000, Math.max(50, (config.blockTimeSec * 1000) / 4));
+  let lastHead = -1;
+  try {
+    while (!stop.signal.aborted) {
+      const block = await rpc.provider.getBlock('latest').catch((err: unknown) => {
+        log.warn({ err: (err as Error).message }, 'cannot read the chain head');
+        return null;
+      });
+      if (!block?.hash || block.number <= lastHead) {
+        await sleep(pollMs);
+        continue;
+      }
+      const head: BlockRef = {
+        number: block.number,
+        hash: block.hash.toLowerCase(),
+        timestampSec: block.timestamp,
+      };
+      const outcome = await core.processBlock(head);
+      keeper.progress.done();
+      lastHead = head.number;
+      for (const line of formatBlockLines(outcome)) options.print(line);
+      health =
+        outcome.kind === 'planned'
+          ? {
+              status: 'ok',
+              headBlock: head.number,
+              syncedBlock: outcome.synced.number,
+              lagBlocks: outcome.lagBlocks,
+              positionsTracked: outcome.stats.tracked,
+              updatedAt: new Date().toISOString(),
+            }
+          : {
+              status: 'not-acting',
+              reason: outcome.reason,
+              headBlock: head.number,
+              updatedAt: new Date().toISOString(),
+            };
+    }
+    return 0;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await ops?.close();
+    keeper.close();
+  }
+}

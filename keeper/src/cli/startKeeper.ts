@@ -1,0 +1,70 @@
+import { pino, type Logger } from 'pino';
+import { RpcClient } from '../chain/RpcClient.js';
+import { startupChecks } from '../chain/startupChecks.js';
+import type { KeeperConfig } from '../config/configSchema.js';
+import { loadConfig } from '../config/loadConfig.js';
+import { SubgraphClient } from '../ingest/SubgraphClient.js';
+import { createLogger } from '../ops/createLogger.js';
+import { KeeperMetrics } from '../ops/KeeperMetrics.js';
+import { KeeperCore } from '../run/KeeperCore.js';
+import { ourAddresses } from './ourAddresses.js';
+import { SyncProgress } from './SyncProgress.js';
+
+export interface StartedKeeper {
+  config: KeeperConfig;
+  log: Logger;
+  rpc: RpcClient;
+  core: KeeperCore;
+  metrics: KeeperMetrics;
+  progress: SyncProgress;
+  close(): void;
+}
+
+/** Config → logger → RPC → startup checks → keeper core. Everything `run` and `status` share. */
+export async function startKeeper(options: {
+  flags: Record<string, string | boolean>;
+  env: NodeJS.ProcessEnv;
+  logDestination?: NodeJS.WritableStream | pino.DestinationStream;
+}): Promise<StartedKeeper> {
+  const { config: file, ...flags } = options.flags;
+  const config = loadConfig({ file: typeof file === 'string' ? file : undefined, env: options.env, flags });
+  // Logs go to stderr so that a dry run's block lines on stdout stay readable and pipeable.
+  const log = createLogger({
+    level: config.ops.logLevel,
+    destination: options.logDestination ?? pino.destination(2),
+  });
+  const rpc = new RpcClient(config.rpcUrls, config.chainId);
+  const subgraph = new SubgraphClient(config.subgraphUrl, config.subgraph.requestTimeoutMs);
+  try {
+    const checked = await startupChecks({
+      provider: rpc.provider,
+      chainId: config.chainId,
+      marginModule: config.marginModule,
+      subgraph,
+    });
+    log.info(
+      {
+        chainId: config.chainId,
+        marginModule: config.marginModule,
+        ...checked,
+        positionIndex: checked.positionIndex.toString(),
+      },
+      'startup checks passed',
+    );
+    const metrics = new KeeperMetrics();
+    const progress = new SyncProgress(log, Number(checked.positionIndex));
+    const core = new KeeperCore({
+      config,
+      rpc,
+      subgraph,
+      ourAddresses: ourAddresses(config, log),
+      log,
+      metrics,
+      onProgress: (p) => progress.update(p),
+    });
+    return { config, log, rpc, core, metrics, progress, close: () => rpc.destroy() };
+  } catch (err) {
+    rpc.destroy();
+    throw err;
+  }
+}

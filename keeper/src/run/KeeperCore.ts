@@ -1,0 +1,318 @@
+import type { Logger } from 'pino';
+import type { RpcClient } from '../chain/RpcClient.js';
+import type { KeeperConfig } from '../config/configSchema.js';
+import { planBlock } from '../decision/planBlock.js';
+import type { InFlightAction, Plan, PositionInput } from '../decision/types.js';
+import { NotActingError } from '../ingest/NotActingError.js';
+import type { SubgraphClient } from '../ingest/SubgraphClient.js';
+import { SubgraphMirror, type BlockRef, type SyncResult } from '../ingest/SubgraphMirror.js';
+import type { Address, OracleProfile, PositionValuation } from '../model/types.js';
+import { onchainStatus } from '../oracles/onchainStatus.js';
+import { OracleProber } from '../oracles/probeOracle.js';
+import type { KeeperMetrics } from '../ops/KeeperMetrics.js';
+import { ValuationBook } from '../valuation/ValuationBook.js';
+import { chainReader } from '../chain/chainReader.js';
+import { predictFees } from './predictFees.js';
+import { rewardValueWei } from './rewardValueWei.js';
+
+export interface BlockStats {
+  tracked: number;
+  atRisk: number;
+  candidates: number;
+  unvalued: number;
+  reverting: number;
+  revalued: number;
+  rpcCalls: number;
+}
+
+export type BlockOutcome =
+  | {
+      kind: 'planned';
+      head: BlockRef;
+      synced: BlockRef;
+      lagBlocks: number;
+      nextTimestampSec: bigint;
+      /** Positions the contract will let anyone liquidate (freeze or complete) at the next block, by our valuation. */
+      liquidatable: bigint[];
+      plan: Plan;
+      stats: BlockStats;
+      elapsedMs: number;
+    }
+  | { kind: 'not-acting'; head: BlockRef; reason: string; elapsedMs: number };
+
+/** How many positions per oracle are checked against getPositionStatus per block (and at startup). */
+const VERIFY_SAMPLE = 3;
+
+/**
+ * One straight line per block: sync the mirror from the subgraph, revalue what changed, add on-chain answers
+ * for oracles we cannot model, and decide. Holds the cross-block memory (mirror, valuation book, oracle
+ * profiles, our in-flight actions). Throws only for unknown errors; anything that makes the data untrustworthy
+ * is a `not-acting` outcome.
+ */
+export class KeeperCore {
+  readonly mirror: SubgraphMirror;
+  readonly book = new ValuationBook();
+  readonly profiles = new Map<Address, OracleProfile>();
+  readonly inFlight = new Map<bigint, InFlightAction>();
+  private readonly prober: OracleProber;
+  private readonly erc223 = new Set<Address>();
+  private rpcCalls = 0;
+
+  constructor(
+    private readonly deps: {
+      config: KeeperConfig;
+      rpc: RpcClient;
+      subgraph: SubgraphClient;
+      ourAddresses: [Address, ...Address[]];
+      log: Logger;
+      metrics: KeeperMetrics;
+      onProgress?: (progress: { kind: string; rows: number }) => void;
+    },
+  ) {
+    this.mirror = new SubgraphMirror(deps.subgraph, chainReader(deps.rpc.provider));
+    this.prober = new OracleProber(deps.rpc.provider);
+  }
+
+  async processBlock(head: BlockRef): Promise<BlockOutcome> {
+    const started = performance.now();
+    const { config, metrics, log } = this.deps;
+    this.rpcCalls = 0;
+    metrics.headBlock.set(head.number);
+    let sync: SyncResult;
+    try {
+      sync = await this.mirror.sync(head, { ...config.subgraph, onProgress: this.deps.onProgress });
+    } catch (err) {
+      if (!(err instanceof NotActingError)) throw err;
+      metrics.notActing.inc({ reason: err.message.split(':')[0]?.slice(0, 40) ?? 'unknown' });
+      return { kind: 'not-acting', head, reason: err.message, elapsedMs: performance.now() - started };
+    }
+    const nextTimestampSec = BigInt(head.timestampSec + config.blockTimeSec);
+    const newProfiles = await this.profileNewOracles(sync);
+    for (const pool of this.mirror.pools.values()) {
+      this.erc223.add(pool.token0Erc223);
+      this.erc223.add(pool.token1Erc223);
+    }
+    const summary = this.book.update(
+      {
+        oracles: newProfiles,
+        orders: [...sync.changedOrders]
+          .map((id) => this.mirror.orders.get(id))
+          .filter((o) => o !== undefined),
+        pools: [...sync.changedPools]
+          .map((a) => this.mirror.pools.get(a as Address))
+          .filter((p) => p !== undefined),
+        positions: [...sync.changedPositions]
+          .map((id) => this.mirror.positions.get(id))
+          .filter((p) => p !== undefined),
+        removedPositionIds: [...sync.removedPositions],
+      },
+      nextTimestampSec,
+    );
+    if (sync.lagBlocks === 0)
+      await this.verifyModels(sync, nextTimestampSec, newProfiles.length > 0 || sync.full);
+    const onchain = await this.valueOnChain(sync.block, nextTimestampSec);
+    const liquidatable = this.liquidatableSet(nextTimestampSec, onchain);
+    const plan = planBlock({
+      nextBlock: { number: BigInt(head.number + 1), timestampSec: nextTimestampSec },
+      ourAddresses: this.deps.ourAddresses,
+      inFlight: this.inFlight,
+      fees: await this.fees(head),
+      policy: {
+        minProfitWei: config.thresholds.minProfit,
+        alwaysLiquidateAboveRewardWei:
+          config.thresholds.alwaysLiquidateAboveReward &&
+          'eth' in config.thresholds.alwaysLiquidateAboveReward
+            ? config.thresholds.alwaysLiquidateAboveReward.eth
+            : null,
+        lenders: config.filters.lenders,
+        orderIds: config.filters.orderIds,
+        rewardFloorWei: config.filters.rewardFloor,
+      },
+      erc223Addresses: this.erc223,
+      positions: this.decisionInputs(liquidatable, nextTimestampSec, onchain),
+    });
+    const atRiskBy = nextTimestampSec + BigInt((config.atRiskWithinBlocks - 1) * config.blockTimeSec);
+    const stats: BlockStats = {
+      tracked: this.book.size,
+      atRisk:
+        this.book.candidates(atRiskBy).length +
+        [...onchain.values()].filter((v) => v.kind === 'valued' && v.liquidatable).length,
+      candidates: liquidatable.length,
+      unvalued: this.book.positionIds('unvalued').length,
+      reverting: this.book.positionIds('reverts').length,
+      revalued: summary.revalued,
+      rpcCalls: this.rpcCalls,
+    };
+    metrics.syncedBlock.set(sync.block.number);
+    metrics.subgraphLag.set(sync.lagBlocks);
+    metrics.positionsTracked.set(stats.tracked);
+    metrics.positionsAtRisk.set(stats.atRisk);
+    metrics.candidates.set(stats.candidates);
+    metrics.plannedActions.set(plan.actions.length);
+    const elapsedMs = performance.now() - started;
+    metrics.blockSeconds.observe(elapsedMs / 1000);
+    log.debug({ head: head.number, synced: sync.block.number, full: sync.full, ...stats }, 'block processed');
+    return {
+      kind: 'planned',
+      head,
+      synced: sync.block,
+      lagBlocks: sync.lagBlocks,
+      nextTimestampSec,
+      liquidatable,
+      plan,
+      stats,
+      elapsedMs,
+    };
+  }
+
+  /** Probes oracles seen for the first time (at the synced block): their storage knobs pick the model. */
+  private async profileNewOracles(sync: SyncResult): Promise<OracleProfile[]> {
+    const fresh: OracleProfile[] = [];
+    for (const id of sync.changedOrders) {
+      const oracle = this.mirror.orders.get(id)?.oracle;
+      if (!oracle || this.profiles.has(oracle)) continue;
+      const profile = await this.prober.profile(oracle, sync.block.number);
+      this.rpcCalls += 4;
+      this.profiles.set(oracle, profile);
+      fresh.push(profile);
+      this.deps.log.info(
+        { oracle, kind: profile.kind, ...('reason' in profile ? { reason: profile.reason } : {}) },
+        'oracle identified',
+      );
+    }
+    return fresh;
+  }
+
+  /**
+   * Checks in-process valuations against the contract's own getPositionStatus on a few positions per oracle:
+   * at startup and when something changed, so a model that drifts is caught within blocks. A disagreement
+   * demotes the oracle to on-chain valuation for good (with a warning and the drift metric).
+   */
+  private async verifyModels(sync: SyncResult, timestampSec: bigint, wide: boolean): Promise<void> {
+    const byOracle = new Map<Address, bigint[]>();
+    const pool = wide ? this.mirror.positions.keys() : sync.changedPositions.values();
+    for (const id of pool) {
+      const position = this.mirror.positions.get(id);
+      const oracle = position ? this.mirror.orders.get(position.orderId)?.oracle : undefined;
+      const profile = oracle ? this.profiles.get(oracle) : undefined;
+      if (!oracle || !profile || profile.kind === 'onchain') continue;
+      const sample = byOracle.get(oracle) ?? [];
+      if (sample.length < VERIFY_SAMPLE) byOracle.set(oracle, [...sample, id]);
+    }
+    const ids = [...byOracle.values()].flat();
+    if (ids.length === 0) return;
+    const answers = await onchainStatus(
+      this.deps.rpc,
+      this.deps.config.marginModule,
+      ids,
+      sync.block.hash,
+      timestampSec,
+    );
+    this.rpcCalls += 1;
+    for (const [oracle, sample] of byOracle) {
+      for (const id of sample) {
+        const ours = this.book.valuation(id, timestampSec);
+        const theirs = answers.get(id);
+        const agree =
+          theirs !== undefined &&
+          ours !== undefined &&
+          (theirs.ok
+            ? ours.kind === 'valued' && ours.debt === theirs.debt && ours.value === theirs.value
+            : ours.kind === 'reverts');
+        if (agree) continue;
+        this.deps.metrics.oracleDrift.inc({ oracle });
+        this.deps.log.warn(
+          { oracle, positionId: id.toString(), ours, theirs },
+          'oracle model disagrees with getPositionStatus: valuing this oracle on chain',
+        );
+        const demoted: OracleProfile = {
+          kind: 'onchain',
+          address: oracle,
+          reason: `model disagreed with getPositionStatus on position ${id}`,
+        };
+        this.profiles.set(oracle, demoted);
+        this.book.update({ oracles: [demoted] }, timestampSec);
+        break;
+      }
+    }
+  }
+
+  /** The contract's answer for positions we cannot value in-process, at the next block's timestamp. */
+  private async valueOnChain(block: BlockRef, timestampSec: bigint): Promise<Map<bigint, PositionValuation>> {
+    const ids = this.book.positionIds('unvalued').filter((id) => !this.mirror.stalePositions.has(id));
+    const out = new Map<bigint, PositionValuation>();
+    if (ids.length === 0) return out;
+    const answers = await onchainStatus(
+      this.deps.rpc,
+      this.deps.config.marginModule,
+      ids,
+      block.hash,
+      timestampSec,
+    );
+    this.rpcCalls += Math.ceil(ids.length / 200);
+    for (const [id, answer] of answers) {
+      out.set(
+        id,
+        answer.ok
+          ? {
+              kind: 'valued',
+              debt: answer.debt,
+              value: answer.value,
+              liquidatable: answer.value < answer.debt,
+              liquidatableAtSec: answer.value < answer.debt ? timestampSec : null,
+            }
+          : { kind: 'reverts', reason: answer.reason },
+      );
+    }
+    return out;
+  }
+
+  private liquidatableSet(timestampSec: bigint, onchain: Map<bigint, PositionValuation>): bigint[] {
+    const ids = this.book.candidates(timestampSec).filter((id) => !onchain.has(id));
+    for (const [id, valuation] of onchain)
+      if (valuation.kind === 'valued' && valuation.liquidatable) ids.push(id);
+    return ids.filter((id) => !this.mirror.stalePositions.has(id));
+  }
+
+  /** Only positions that may need a call: liquidatable ones, frozen ones (completion, take-over) and our in-flight ones. */
+  private decisionInputs(
+    liquidatable: bigint[],
+    timestampSec: bigint,
+    onchain: Map<bigint, PositionValuation>,
+  ): PositionInput[] {
+    const ids = new Set<bigint>(liquidatable);
+    for (const [id, position] of this.mirror.positions) if (position.frozenAtSec > 0n) ids.add(id);
+    for (const id of this.inFlight.keys()) ids.add(id);
+    const inputs: PositionInput[] = [];
+    for (const id of ids) {
+      const position = this.mirror.positions.get(id);
+      const order = position ? this.mirror.orders.get(position.orderId) : undefined;
+      if (!position || !order) continue;
+      const valuation: PositionValuation = this.mirror.stalePositions.has(id)
+        ? { kind: 'unvalued', reason: 'the subgraph marks this position stale' }
+        : (onchain.get(id) ??
+          this.book.valuation(id, timestampSec) ?? { kind: 'unvalued', reason: 'not in the valuation book' });
+      inputs.push({
+        position,
+        order,
+        valuation,
+        rewardValueWei: rewardValueWei(order, this.deps.config.weth, this.book.pools),
+      });
+    }
+    return inputs;
+  }
+
+  private async fees(head: BlockRef) {
+    const block = await this.deps.rpc.provider.getBlock(head.number);
+    this.rpcCalls += 1;
+    const priority = BigInt(Math.round(this.deps.config.priorityFeeGwei * 1e9));
+    return predictFees(
+      {
+        baseFeePerGas: block?.baseFeePerGas ?? 0n,
+        gasUsed: block?.gasUsed ?? 0n,
+        gasLimit: block?.gasLimit ?? 0n,
+      },
+      priority,
+    );
+  }
+}
