@@ -1,46 +1,40 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { EthValue, TestBlock, TestEvent } from './MappingHost.js';
+import { Interface, toQuantity, type EventFragment } from 'ethers';
+import type { RpcBlock, RpcLog, RpcTransaction } from '../../devnet/graph-host/runtime/rpcTypes.js';
 
 const ABI_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'abis');
 
-interface AbiParam {
-  name: string;
-  type: string;
-}
-interface AbiEntry {
-  type: string;
-  name?: string;
-  inputs?: AbiParam[];
+export interface TestBlock {
+  number: bigint;
+  timestamp: bigint;
 }
 
-export function ethValue(type: string, value: unknown): EthValue {
-  if (type.endsWith('[]')) {
-    return { kind: 'array', value: (value as unknown[]).map((v) => ethValue(type.slice(0, -2), v)) };
-  }
-  if (type === 'address') return { kind: 'address', value: value as string };
-  if (type === 'bool') return { kind: 'bool', value: value as boolean };
-  if (type.startsWith('bytes'))
-    return { kind: type === 'bytes' ? 'bytes' : 'fixedBytes', value: value as string };
-  if (type.startsWith('uint')) return { kind: 'uint', value: BigInt(value as bigint) };
-  if (type.startsWith('int')) return { kind: 'int', value: BigInt(value as bigint) };
-  throw new Error(`type ${type} not supported by the test event builder`);
+/** A log as the node would return it, with the block and transaction the host hands the handler. */
+export interface TestEvent {
+  log: RpcLog;
+  block: RpcBlock;
+  transaction: RpcTransaction;
 }
 
-/** Builds events in ABI parameter order, so a test cannot pass arguments the contract does not emit. */
+export function blockHash(number: bigint): string {
+  return `0x${number.toString(16).padStart(64, '0')}`;
+}
+
+/**
+ * Builds real logs (topics and data ABI-encoded), so the host decodes them exactly as it decodes chain logs.
+ * Arguments are checked against the ABI: a test cannot pass parameters the contract does not emit.
+ */
 export class EventFactory {
-  private readonly events = new Map<string, AbiParam[]>();
+  private readonly abi: Interface;
   private logIndex = 0;
 
   constructor(
     abiFile: string,
     private readonly address: string,
   ) {
-    const abi = JSON.parse(readFileSync(path.join(ABI_DIR, abiFile), 'utf8')) as AbiEntry[];
-    for (const entry of abi) {
-      if (entry.type === 'event' && entry.name) this.events.set(entry.name, entry.inputs ?? []);
-    }
+    this.abi = new Interface(JSON.parse(readFileSync(path.join(ABI_DIR, abiFile), 'utf8')) as never);
   }
 
   event(
@@ -50,14 +44,34 @@ export class EventFactory {
     txHash: string,
     address = this.address,
   ): TestEvent {
-    const inputs = this.events.get(name);
-    if (inputs === undefined) throw new Error(`no event ${name} in the ABI`);
-    const extra = Object.keys(args).filter((k) => !inputs.some((i) => i.name === k));
+    const fragment: EventFragment | null = this.abi.getEvent(name);
+    if (fragment === null) throw new Error(`no event ${name} in the ABI`);
+    const extra = Object.keys(args).filter((k) => !fragment.inputs.some((i) => i.name === k));
     if (extra.length > 0) throw new Error(`${name} has no parameter(s) ${extra.join(', ')}`);
-    const params = inputs.map((input) => {
+    const values = fragment.inputs.map((input) => {
       if (!(input.name in args)) throw new Error(`${name}.${input.name} missing`);
-      return { name: input.name, value: ethValue(input.type, args[input.name]) };
+      return args[input.name];
     });
-    return { address, logIndex: this.logIndex++, block, txHash, params };
+    const { data, topics } = this.abi.encodeEventLog(fragment, values);
+    const logIndex = this.logIndex++;
+    return {
+      log: {
+        address,
+        topics,
+        data,
+        blockNumber: toQuantity(block.number),
+        blockHash: blockHash(block.number),
+        transactionHash: txHash,
+        transactionIndex: '0x0',
+        logIndex: toQuantity(logIndex),
+      },
+      block: {
+        number: toQuantity(block.number),
+        hash: blockHash(block.number),
+        parentHash: blockHash(block.number - 1n),
+        timestamp: toQuantity(block.timestamp),
+      },
+      transaction: { hash: txHash, transactionIndex: '0x0', from: `0x${'00'.repeat(20)}`, to: address },
+    };
   }
 }

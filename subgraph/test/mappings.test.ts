@@ -1,17 +1,18 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeEach, describe, expect, it } from 'vitest';
-import { EventFactory, ethValue } from './EventFactory.js';
-import { type ContractCall, type EthValue, MappingHost, type TestBlock } from './MappingHost.js';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { loadSubgraph, type LoadedSubgraph } from '../../devnet/graph-host/runtime/loadSubgraph.js';
+import { EventFactory, type TestBlock } from './EventFactory.js';
+import { type ContractCall, SubgraphTestHost } from './SubgraphTestHost.js';
 
-// Runs the compiled handlers (npm run subgraph:build first) on the event sequences of the spec.
+// Runs the compiled handlers (npm run subgraph:build first) on the event sequences of the spec, on the
+// graph host's runtime and store.
 
 const BUILD = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'build');
-const MARGIN_WASM = path.join(BUILD, 'MarginModule', 'MarginModule.wasm');
-const FACTORY_WASM = path.join(BUILD, 'Dex223Factory', 'Dex223Factory.wasm');
-const POOL_WASM = path.join(BUILD, 'templates', 'Pool', 'Pool.wasm');
-if (!existsSync(MARGIN_WASM)) throw new Error('subgraph/build is missing: run npm run subgraph:build first');
+if (!existsSync(path.join(BUILD, 'subgraph.yaml'))) {
+  throw new Error('subgraph/build is missing: run npm run subgraph:build first');
+}
 
 const addr = (n: number): string => `0x${n.toString(16).padStart(40, '0')}`;
 const MODULE = addr(0xaaaa);
@@ -50,66 +51,56 @@ class FakeMarginModule {
   readonly positions = new Map<bigint, ChainPosition>();
   readonly reverting = new Set<string>();
 
-  answer(call: ContractCall): EthValue[] | null {
+  answer(call: ContractCall): unknown[] | null {
     if (this.reverting.has(call.fn)) return null;
-    const id = (call.params[0] as { value: bigint }).value;
+    const id = call.args[0] as bigint;
     const order = this.orders.get(id);
     const position = this.positions.get(id);
     switch (call.fn) {
       case 'getOrderExpirationData':
         if (!order) return null;
-        return [
-          ethValue('uint256', order.reward),
-          ethValue('address', order.rewardAsset),
-          ethValue('uint32', order.deadline),
-        ];
+        return [order.reward, order.rewardAsset, order.deadline];
       case 'orders':
         if (!order) return null;
         return [
-          ethValue('address', LENDER),
-          ethValue('uint256', id),
-          ethValue('bytes32', WHITELIST),
-          ethValue('uint256', 0n),
-          ethValue('uint256', 0n),
-          ethValue('uint256', 0n),
-          ethValue('address', BASE),
-          ethValue('uint16', order.currencyLimit),
-          ethValue('uint8', 5),
-          ethValue('address', ORACLE),
-          ethValue('uint256', order.balance),
-          {
-            kind: 'tuple',
-            value: [
-              ethValue('uint256', order.reward),
-              ethValue('address', order.rewardAsset),
-              ethValue('uint32', order.deadline),
-            ],
-          },
+          LENDER,
+          id,
+          WHITELIST,
+          0n,
+          0n,
+          0n,
+          BASE,
+          order.currencyLimit,
+          5,
+          ORACLE,
+          order.balance,
+          [order.reward, order.rewardAsset, order.deadline],
         ];
       case 'positions':
         if (!position) return null;
         return [
-          ethValue('uint256', position.orderId),
-          ethValue('address', BORROWER),
-          ethValue('uint256', position.deadline),
-          ethValue('uint256', position.createdAt),
-          ethValue('uint256', position.initialBalance),
-          ethValue('uint256', position.interest),
-          ethValue('bool', true),
-          ethValue('uint256', 0n),
-          ethValue('address', addr(0)),
+          position.orderId,
+          BORROWER,
+          position.deadline,
+          position.createdAt,
+          position.initialBalance,
+          position.interest,
+          true,
+          0n,
+          addr(0),
         ];
       case 'getPositionAssets':
-        return position ? [ethValue('address[]', position.assets)] : null;
+        return position ? [position.assets] : null;
       case 'getPositionBalances':
-        return position ? [ethValue('uint256[]', position.balances)] : null;
+        return position ? [position.balances] : null;
       default:
         throw new Error(`unexpected call ${call.fn}`);
     }
   }
 }
 
-let host: MappingHost;
+let subgraph: LoadedSubgraph;
+let host: SubgraphTestHost;
 let chain: FakeMarginModule;
 let events: EventFactory;
 let block: TestBlock;
@@ -125,7 +116,7 @@ function newTx(): string {
 }
 
 function emit(txHash: string, name: string, args: Record<string, unknown>): void {
-  host.run(`handle${name}`, events.event(name, args, block, txHash));
+  host.run('MarginModule', events.event(name, args, block, txHash));
 }
 
 function position(id: string) {
@@ -202,8 +193,12 @@ function takeLoan(
   if (!sameAsBase) emit(t, 'NewAsset', { positionId, asset: collateral });
 }
 
+beforeAll(() => {
+  subgraph = loadSubgraph(BUILD);
+});
+
 beforeEach(() => {
-  host = new MappingHost(MARGIN_WASM);
+  host = new SubgraphTestHost(subgraph);
   chain = new FakeMarginModule();
   host.onCall = (call) => chain.answer(call);
   events = new EventFactory('MarginModule.json', MODULE);
@@ -547,11 +542,11 @@ describe('pools', () => {
   const T1 = addr(0x200);
   const T0_223 = addr(0x101);
   const T1_223 = addr(0x201);
-  let pools: MappingHost;
+  let pools: SubgraphTestHost;
   let poolEvents: EventFactory;
 
   function poolEmit(name: string, args: Record<string, unknown>): void {
-    pools.run(`handle${name}`, poolEvents.event(name, args, block, newTx(), POOL));
+    pools.run('Pool', poolEvents.event(name, args, block, newTx(), POOL));
   }
 
   function observation(index: number) {
@@ -559,10 +554,10 @@ describe('pools', () => {
   }
 
   beforeEach(() => {
-    const factory = new MappingHost(FACTORY_WASM);
+    const factory = new SubgraphTestHost(subgraph);
     const factoryEvents = new EventFactory('Dex223Factory.json', addr(0xfac));
     factory.run(
-      'handlePoolCreated',
+      'Dex223Factory',
       factoryEvents.event(
         'PoolCreated',
         {
@@ -578,11 +573,12 @@ describe('pools', () => {
         newTx(),
       ),
     );
-    expect(factory.createdTemplates).toEqual([{ name: 'Pool', params: [POOL] }]);
+    expect(factory.created.map((c) => ({ name: c.template, params: c.params }))).toEqual([
+      { name: 'Pool', params: [POOL] },
+    ]);
     expect(factory.entity('TokenAddress', T1_223)).toMatchObject({ token: T1, standard: 'ERC223' });
     expect(factory.entity('Token', T0)).toMatchObject({ erc20: T0, erc223: T0_223 });
-    pools = new MappingHost(POOL_WASM);
-    pools.store.set('Pool', factory.store.get('Pool') as never);
+    pools = factory.sharingStore();
     poolEvents = new EventFactory('Dex223Pool.json', POOL);
   });
 
@@ -652,7 +648,7 @@ describe('pools', () => {
   });
 
   it('skips events of an unknown pool', () => {
-    pools.store.delete('Pool');
+    pools.remove('Pool', POOL);
     poolEmit('Swap', {
       sender: KEEPER,
       recipient: KEEPER,

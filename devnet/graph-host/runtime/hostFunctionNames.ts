@@ -1,0 +1,72 @@
+/** Host functions graph-node links that this host implements. */
+export const SUPPORTED_HOST_FUNCTIONS = [
+  'abort',
+  'store.get',
+  'store.get_in_block',
+  'store.loadRelated',
+  'store.set',
+  'store.remove',
+  'ethereum.call',
+  'ethereum.getBalance',
+  'ethereum.hasCode',
+  'ethereum.encode',
+  'ethereum.decode',
+  'bigInt.plus',
+  'bigInt.minus',
+  'bigInt.times',
+  'bigInt.dividedBy',
+  'bigInt.dividedByDecimal',
+  'bigInt.mod',
+  'bigInt.pow',
+  'bigInt.fromString',
+  'bigInt.bitOr',
+  'bigInt.bitAnd',
+  'bigInt.leftShift',
+  'bigInt.rightShift',
+  'bigDecimal.plus',
+  'bigDecimal.minus',
+  'bigDecimal.times',
+  'bigDecimal.dividedBy',
+  'bigDecimal.equals',
+  'bigDecimal.toString',
+  'bigDecimal.fromString',
+  'typeConversion.bytesToString',
+  'typeConversion.bytesToHex',
+  'typeConversion.bigIntToString',
+  'typeConversion.bigIntToHex',
+  'typeConversion.stringToH160',
+  'typeConversion.bytesToBase58',
+  'crypto.keccak256',
+  'log.log',
+  'dataSource.create',
+  'dataSource.createWithContext',
+  'dataSource.address',
+  'dataSource.network',
+  'dataSource.context',
+  'json.fromBytes',
+  'json.try_fromBytes',
+  'json.toI64',
+  'json.toU64',
+  'json.toF64',
+  'json.toBigInt',
+] as const;
+
+/**
+ * Host functions graph-node links that need services the devnet does not have (IPFS, ENS data, Arweave).
+ * A module importing them still loads; calling one fails the handler with a clear message.
+ */
+export const UNSUPPORTED_HOST_FUNCTIONS = [
+  'ipfs.cat',
+  'ipfs.map',
+  'ipfs.getBlock',
+  'ens.nameByHash',
+  'yaml.fromBytes',
+  'yaml.try_fromBytes',
+  'arweave.transactionData',
+  'box.profile',
+] as const;
+
+export const HOST_FUNCTION_NAMES: ReadonlySet<string> = new Set<string>([
+  ...SUPPORTED_HOST_FUNCTIONS,
+  ...UNSUPPORTED_HOST_FUNCTIONS,
+]);
