@@ -33,7 +33,7 @@ export function pageQuery(kind: EntityKind, mode: 'all' | 'open' | 'changed'): s
   if (mode === 'open') filters.push('open: true');
   if (mode === 'changed') filters.push('_change_block: { number_gte: $since }');
   const sinceVar = mode === 'changed' ? ', $since: Int!' : '';
-  return `query KeeperPage($hash: Bytes!, $first: Int!, $cursor: String!${sinceVar}) {
+  return `query KeeperPage($hash: Bytes!, $first: Int!, $cursor: ID!${sinceVar}) {
   rows: ${kind}(block: { hash: $hash }, first: $first, orderBy: id, orderDirection: asc, where: { ${filters.join(', ')} }) { ${FIELDS[kind]} }
 }`;
 }

@@ -1,0 +1,197 @@
+import { Interface, type Contract, type JsonRpcSigner } from 'ethers';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Devnet } from '../../devnet/Devnet.js';
+import { startGraphHost, type GraphHost } from '../../devnet/graph-host/GraphHost.js';
+import {
+  randomPriceMove,
+  seededRandom,
+  setUpKeeperMarket,
+  type KeeperMarket,
+} from '../../devnet/scenario/keeperMarket.js';
+import { RpcClient } from '../../keeper/src/chain/RpcClient.js';
+import { loadConfig } from '../../keeper/src/config/loadConfig.js';
+import { SubgraphClient } from '../../keeper/src/ingest/SubgraphClient.js';
+import type { Address } from '../../keeper/src/model/types.js';
+import { KeeperMetrics } from '../../keeper/src/ops/KeeperMetrics.js';
+import { KeeperCore } from '../../keeper/src/run/KeeperCore.js';
+import { requireDevnetBuild } from '../graph-host/requireDevnetBuild.js';
+
+const SECONDS_PER_BLOCK = 3600;
+const POSITIONS = 200;
+const STEPS = 30;
+
+const mm = new Interface([
+  'function subjectToLiquidation(uint256) view returns (bool)',
+  'function positionIndex() view returns (uint256)',
+  'function positions(uint256) view returns (uint256, address, uint256, uint256, uint256, uint256, bool, uint256, address)',
+  'function multicall(bytes[]) returns (bytes[])',
+  'event Liquidation(uint256 indexed positionId, uint256 indexed orderId, address indexed liquidator, address feeReceiver)',
+]);
+
+let devnet: Devnet;
+let host: GraphHost;
+let market: KeeperMarket;
+let rpc: RpcClient;
+let core: KeeperCore;
+
+/**
+ * The contract's own answer, independently of the keeper's valuation: every open position's
+ * subjectToLiquidation, evaluated on block `hash` with the next block's timestamp (block override), batched
+ * through the module's multicall; a batch that reverts is split until the reverting position is alone (a
+ * reverting valuation means `liquidate` reverts too: not liquidatable).
+ */
+async function contractLiquidatable(hash: string, timestampSec: number): Promise<Set<bigint>> {
+  const call = (data: string) =>
+    devnet.provider.send('eth_call', [
+      { to: devnet.addresses.marginModule, data },
+      { blockHash: hash },
+      {},
+      { time: `0x${timestampSec.toString(16)}` },
+    ]) as Promise<string>;
+  const multicall = async (calls: string[]): Promise<string[]> => {
+    const raw = await call(mm.encodeFunctionData('multicall', [calls]));
+    return [...(mm.decodeFunctionResult('multicall', raw)[0] as string[])];
+  };
+  const [count] = mm.decodeFunctionResult(
+    'positionIndex',
+    await call(mm.encodeFunctionData('positionIndex')),
+  );
+  const ids = Array.from({ length: Number(count) }, (_, i) => BigInt(i));
+  const states = await multicall(ids.map((id) => mm.encodeFunctionData('positions', [id])));
+  const open = ids.filter((_, i) => mm.decodeFunctionResult('positions', states[i]!)[6] === true);
+  const out = new Set<bigint>();
+  const check = async (batch: bigint[]): Promise<void> => {
+    if (batch.length === 0) return;
+    try {
+      const answers = await multicall(batch.map((id) => mm.encodeFunctionData('subjectToLiquidation', [id])));
+      answers.forEach((answer, i) => {
+        if (mm.decodeFunctionResult('subjectToLiquidation', answer)[0] === true) out.add(batch[i]!);
+      });
+    } catch {
+      if (batch.length === 1) return; // its valuation reverts
+      const half = Math.ceil(batch.length / 2);
+      await check(batch.slice(0, half));
+      await check(batch.slice(half));
+    }
+  };
+  await check(open);
+  return out;
+}
+
+const stats = {
+  blocks: 0,
+  misses: 0,
+  falsePositives: 0,
+  liquidatableSeen: 0,
+  maxSet: 0,
+  freezes: 0,
+  completions: 0,
+};
+
+async function checkParity(): Promise<Set<bigint>> {
+  const head = await devnet.producer.latest();
+  await host.indexer.waitFor({ number: head.number }, 30_000);
+  const outcome = await core.processBlock({
+    number: head.number,
+    hash: head.hash.toLowerCase(),
+    timestampSec: head.timestampSec,
+  });
+  if (outcome.kind !== 'planned')
+    throw new Error(`keeper not acting at block ${head.number}: ${outcome.reason}`);
+  const next = head.timestampSec + SECONDS_PER_BLOCK;
+  expect(outcome.nextTimestampSec).toBe(BigInt(next));
+  const predicted = new Set(outcome.liquidatable);
+  const truth = await contractLiquidatable(head.hash, next);
+  const misses = [...truth].filter((id) => !predicted.has(id));
+  const falsePositives = [...predicted].filter((id) => !truth.has(id));
+  stats.blocks += 1;
+  stats.misses += misses.length;
+  stats.falsePositives += falsePositives.length;
+  stats.liquidatableSeen += truth.size;
+  stats.maxSet = Math.max(stats.maxSet, truth.size);
+  expect({ block: head.number, misses, falsePositives }).toEqual({
+    block: head.number,
+    misses: [],
+    falsePositives: [],
+  });
+  return truth;
+}
+
+beforeAll(async () => {
+  devnet = await Devnet.start({ secondsPerBlock: SECONDS_PER_BLOCK, genesisTimestampSec: 1_800_000_000 });
+  requireDevnetBuild(devnet);
+  market = await setUpKeeperMarket(devnet, { positions: POSITIONS, seed: 223 });
+  host = await startGraphHost({ rpcUrl: devnet.rpcUrl, chainId: devnet.chainId, pollIntervalMs: 10 });
+  rpc = new RpcClient([devnet.rpcUrl], devnet.chainId);
+  const config = loadConfig({
+    flags: {
+      'chain-id': String(devnet.chainId),
+      'rpc-urls': devnet.rpcUrl,
+      'subgraph-url': host.url,
+      'margin-module': devnet.addresses.marginModule,
+      'block-time-sec': String(SECONDS_PER_BLOCK),
+      'subgraph.max-lag-blocks': '0',
+      'subgraph.head-wait-ms': '20000',
+      'ops.port': '0',
+    },
+  });
+  core = new KeeperCore({
+    config,
+    rpc,
+    subgraph: new SubgraphClient(host.url, 10_000),
+    ourAddresses: ['0x0000000000000000000000000000000000000000' as Address],
+    log: pino({ level: 'silent' }),
+    metrics: new KeeperMetrics(),
+  });
+}, 300_000);
+
+afterAll(async () => {
+  rpc?.destroy();
+  await host?.stop();
+  await devnet?.stop();
+});
+
+describe('keeper parity with the contract on the devnet', () => {
+  it(`predicts exactly the liquidatable set of block H+1 at every block (${POSITIONS} positions, prices moving, time passing)`, async () => {
+    const random = seededRandom(7);
+    const competitor: JsonRpcSigner = await devnet.actor('competitor');
+    const asCompetitor = devnet.contracts.marginModule.connect(competitor) as Contract;
+    let frozenByCompetitor: bigint[] = [];
+    let truth = await checkParity();
+    for (let step = 0; step < STEPS; step++) {
+      // Prices move (mostly down) and time passes (an hour a block); a competitor freezes liquidatable
+      // positions and calls again later, so positions close or re-freeze under the keeper's eyes.
+      await randomPriceMove(devnet, market, random);
+      truth = await checkParity();
+      for (const id of frozenByCompetitor.filter((id) => truth.has(id)).slice(0, 2)) {
+        // Within the hour this completes; later it re-freezes: count what the receipt says happened.
+        const receipt = await devnet.send(`second call ${id}`, () =>
+          asCompetitor.getFunction('liquidate')(id, competitor.address),
+        );
+        if (receipt.logs.some((log) => mm.parseLog(log)?.name === 'Liquidation')) stats.completions += 1;
+        truth = await checkParity();
+      }
+      const toFreeze = [...truth].filter((id) => !frozenByCompetitor.includes(id)).slice(0, 2);
+      for (const id of toFreeze) {
+        await devnet.send(`freeze ${id}`, () =>
+          asCompetitor.getFunction('liquidate')(id, competitor.address),
+        );
+        stats.freezes += 1;
+        truth = await checkParity();
+      }
+      frozenByCompetitor = [...frozenByCompetitor, ...toFreeze];
+    }
+    console.log(
+      `keeper-parity: blocks=${stats.blocks} misses=${stats.misses} false_positives=${stats.falsePositives} ` +
+        `liquidatable_seen=${stats.liquidatableSeen} max_set=${stats.maxSet} freezes=${stats.freezes} ` +
+        `completions=${stats.completions}`,
+    );
+    expect(stats.misses).toBe(0);
+    expect(stats.falsePositives).toBe(0);
+    expect(stats.blocks).toBeGreaterThanOrEqual(STEPS);
+    // The scenario must actually exercise liquidations, or parity proves nothing.
+    expect(stats.maxSet).toBeGreaterThan(3);
+    expect(stats.freezes).toBeGreaterThan(0);
+  }, 600_000);
+});
