@@ -1,36 +1,69 @@
 import { Interface, type AbstractProvider } from 'ethers';
+import type { Logger } from 'pino';
 import { ConfigError } from '../errors/KeeperError.js';
-import type { SubgraphClient } from '../ingest/SubgraphClient.js';
+import { NotActingError } from '../ingest/NotActingError.js';
+import type { SubgraphClient, SubgraphMeta } from '../ingest/SubgraphClient.js';
 
 const probe = new Interface([
   'function positionIndex() view returns (uint256)',
   'function orderIndex() view returns (uint256)',
   'function factory() view returns (address)',
-  'function getPositionStatus(uint256) view returns (uint256, uint256)',
 ]);
 
-async function callView(
-  provider: AbstractProvider,
-  to: string,
-  fn: string,
-  args: unknown[],
-  blockTag?: number,
-) {
-  const data = probe.encodeFunctionData(fn, args);
-  const raw = await provider.call({ to, data, blockTag });
-  return probe.decodeFunctionResult(fn, raw);
+async function callView(provider: AbstractProvider, to: string, fn: string, blockTag?: number) {
+  const raw = await provider.call({ to, data: probe.encodeFunctionData(fn, []), blockTag });
+  if (raw === '0x') throw new ConfigError(`${fn}() returned nothing at ${to}`);
+  return probe.decodeFunctionResult(fn, raw)[0] as unknown;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Waits until the subgraph answers and is within `maxLagBlocks` of the chain, saying what it waits for. */
+async function waitForSubgraph(options: {
+  provider: AbstractProvider;
+  subgraph: SubgraphClient;
+  maxLagBlocks: number;
+  timeoutMs: number;
+  log?: Logger;
+}): Promise<SubgraphMeta> {
+  const deadline = Date.now() + options.timeoutMs;
+  let lastReason = '';
+  for (let attempt = 0; ; attempt++) {
+    const head = await options.provider.getBlockNumber();
+    try {
+      const meta = await options.subgraph.meta();
+      if (meta.hasIndexingErrors) {
+        throw new ConfigError(
+          `the subgraph at ${options.subgraph.url} has indexing errors (stuck at block ${meta.block.number})`,
+        );
+      }
+      if (head - meta.block.number <= options.maxLagBlocks) return meta;
+      lastReason = `the subgraph is at block ${meta.block.number}, the chain at ${head}`;
+    } catch (err) {
+      if (!(err instanceof NotActingError)) throw err;
+      lastReason = err.message;
+    }
+    if (Date.now() >= deadline) {
+      throw new ConfigError(`the subgraph did not catch up within ${options.timeoutMs} ms: ${lastReason}`);
+    }
+    if (attempt % 20 === 0) options.log?.info({ reason: lastReason }, 'waiting for the subgraph to catch up');
+    await sleep(250);
+  }
 }
 
 /**
- * Refuses to start against the wrong chain, an address without the MarginModule's interface, or a
- * subgraph that indexes some other module (its positions must match the module's positionIndex at the
- * subgraph's block).
+ * Refuses to start against the wrong chain, an address without the MarginModule's interface, or a subgraph
+ * that indexes some other module (at the subgraph's block, the newest position the contract has must be in
+ * the subgraph, and none after it). Waits, bounded, for a subgraph that is still catching up.
  */
 export async function startupChecks(options: {
   provider: AbstractProvider;
   chainId: number;
   marginModule: string;
   subgraph: SubgraphClient;
+  maxLagBlocks?: number;
+  subgraphWaitMs?: number;
+  log?: Logger;
 }): Promise<{ factory: string; positionIndex: bigint; subgraphBlock: number }> {
   const { provider, marginModule } = options;
   let network;
@@ -49,22 +82,24 @@ export async function startupChecks(options: {
     throw new ConfigError(`no contract at MarginModule address ${marginModule} on chain ${options.chainId}`);
   let factory: string;
   try {
-    [factory] = (await callView(provider, marginModule, 'factory', [])) as unknown as [string];
-    await callView(provider, marginModule, 'orderIndex', []);
+    factory = (await callView(provider, marginModule, 'factory')) as string;
+    await callView(provider, marginModule, 'orderIndex');
   } catch (cause) {
     throw new ConfigError(`the contract at ${marginModule} does not answer the MarginModule interface`, {
       cause,
     });
   }
-  const meta = await options.subgraph.meta();
-  const [onChain] = (await callView(
+  const meta = await waitForSubgraph({
     provider,
-    marginModule,
-    'positionIndex',
-    [],
-    meta.block.number,
-  )) as unknown as [bigint];
-  // The newest position the contract has must be in the subgraph, and none after it.
+    subgraph: options.subgraph,
+    maxLagBlocks: options.maxLagBlocks ?? 2,
+    timeoutMs: options.subgraphWaitMs ?? 120_000,
+    log: options.log,
+  });
+  const deployedThen = (await provider.getCode(marginModule, meta.block.number)) !== '0x';
+  const onChain = deployedThen
+    ? ((await callView(provider, marginModule, 'positionIndex', meta.block.number)) as bigint)
+    : 0n;
   const newest = onChain > 0n ? await options.subgraph.positionExists(onChain - 1n, meta.block.hash) : true;
   const beyond = await options.subgraph.positionExists(onChain, meta.block.hash);
   if (!newest || beyond) {

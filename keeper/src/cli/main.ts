@@ -15,10 +15,14 @@ commands:
   Configuration: a YAML file, DEX223_KEEPER_* environment variables, or flags (--rpc-urls, --subgraph-url,
   --chain-id, --margin-module, --thresholds.min-profit, ...); flags win over env, env over the file.
 
-  devnet    start a local devnet (anvil, Dex223 stand-in contracts, a small market) and produce blocks
-            --block-interval-ms <n>   wall-clock time between blocks (default 1000)
+  devnet    the local devnet: anvil, the Dex223 stand-in contracts, a market, the graph host, and the keeper
+            following it in dry-run mode
+            --positions <n>           positions in the market (default 50)
+            --steps <n>               stop after n market steps (default 0: until Ctrl-C)
+            --step-interval-ms <n>    wall-clock time between market steps (default 1000)
             --seconds-per-block <n>   chain time between blocks (default 12)
-            --exit-when-done          stop after setting up instead of producing blocks
+            --seed <n>                market randomness (default 223)
+            --exit-when-done          stop after setting up the chain and market
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -34,24 +38,28 @@ async function main(argv: string[]): Promise<number> {
     const { values } = parseArgs({
       args: rest,
       options: {
-        'block-interval-ms': { type: 'string', default: '1000' },
+        'step-interval-ms': { type: 'string', default: '1000' },
         'seconds-per-block': { type: 'string', default: '12' },
+        positions: { type: 'string', default: '50' },
+        steps: { type: 'string', default: '0' },
+        seed: { type: 'string', default: '223' },
         'exit-when-done': { type: 'boolean', default: false },
       },
       strict: true,
     });
-    const blockIntervalMs = Number(values['block-interval-ms']);
-    const secondsPerBlock = Number(values['seconds-per-block']);
-    if (!Number.isInteger(blockIntervalMs) || blockIntervalMs < 10) {
-      throw new Error(`--block-interval-ms must be an integer >= 10, got ${values['block-interval-ms']}`);
-    }
-    if (!Number.isInteger(secondsPerBlock) || secondsPerBlock < 1) {
-      throw new Error(`--seconds-per-block must be an integer >= 1, got ${values['seconds-per-block']}`);
-    }
+    const integer = (name: keyof typeof values, min: number): number => {
+      const n = Number(values[name]);
+      if (!Number.isInteger(n) || n < min)
+        throw new Error(`--${name} must be an integer >= ${min}, got ${values[name]}`);
+      return n;
+    };
     await runDevnet({
-      blockIntervalMs,
-      secondsPerBlock,
-      exitWhenDone: values['exit-when-done'],
+      stepIntervalMs: integer('step-interval-ms', 10),
+      secondsPerBlock: integer('seconds-per-block', 1),
+      positions: integer('positions', 1),
+      steps: integer('steps', 0),
+      seed: integer('seed', 0),
+      exitWhenDone: values['exit-when-done'] === true,
       log: (line) => console.log(line),
     });
     return 0;

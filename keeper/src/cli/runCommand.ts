@@ -43,7 +43,7 @@ export async function runCommand(options: {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   options.signal?.addEventListener('abort', onSignal);
-  const pollMs = Math.min(1000, Math.max(50, (config.blockTimeSec * 1000) / 4));
+  const pollMs = Math.min(config.pollIntervalMs, (config.blockTimeSec * 1000) / 4);
   let lastHead = -1;
   try {
     while (!stop.signal.aborted) {

@@ -41,6 +41,8 @@ export async function startKeeper(options: {
       chainId: config.chainId,
       marginModule: config.marginModule,
       subgraph,
+      maxLagBlocks: config.subgraph.maxLagBlocks,
+      log,
     });
     log.info(
       {

@@ -96,6 +96,8 @@ export const configSchema = z
     weth: address.optional(),
     /** Priority fee per gas assumed for profit estimates (gwei). */
     priorityFeeGwei: z.coerce.number().nonnegative().default(1),
+    /** How often to ask the RPC for a new head (ms); at most a quarter of the block time is used. */
+    pollIntervalMs: z.coerce.number().int().min(10).max(60_000).default(1000),
     /** A position is "at risk" when liquidatable within this many blocks at current prices. */
     atRiskWithinBlocks: z.coerce.number().int().positive().default(25),
     /** Assumed seconds between blocks, to predict the next block's timestamp. */
