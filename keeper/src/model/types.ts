@@ -69,6 +69,7 @@ export type OracleProfile =
       kind: 'fixed-ratio';
       address: Address;
       factory: Address;
+      /** Keyed by `fixedRatioKey(buy, sell)` (valuation/quoteFixedRatio.ts); a missing pair is 1:1. */
       ratios: Map<string, { numerator: bigint; denominator: bigint }>;
     }
   /** Unknown interface, or a model that disagreed with `getPositionStatus`: value it on chain. */

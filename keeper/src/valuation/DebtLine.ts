@@ -11,11 +11,13 @@ export type DebtModel = 'gen1' | 'gen2';
  * both exactly, and the per-position constants are computed once instead of per evaluation.
  */
 export interface DebtLine {
-  initialBalance: bigint;
-  slope: bigint;
-  divisor: bigint;
-  createdAtSec: bigint;
+  readonly initialBalance: bigint;
+  readonly slope: bigint;
+  readonly divisor: bigint;
+  readonly createdAtSec: bigint;
 }
+
+const GEN1_DIVISOR = INTEREST_PERIOD_SEC * INTEREST_DENOMINATOR;
 
 export function debtLine(
   model: DebtModel,
@@ -23,21 +25,22 @@ export function debtLine(
   interest: bigint,
   createdAtSec: bigint,
 ): DebtLine {
-  const ib = wrapUint(initialBalance);
-  const perSecond = wrapUint(ib * interest);
-  return model === 'gen1'
-    ? {
-        initialBalance: ib,
-        slope: perSecond,
-        divisor: INTEREST_PERIOD_SEC * INTEREST_DENOMINATOR,
-        createdAtSec,
-      }
-    : {
-        initialBalance: ib,
-        slope: perSecond / INTEREST_DENOMINATOR,
-        divisor: INTEREST_PERIOD_SEC,
-        createdAtSec,
-      };
+  return {
+    initialBalance: wrapUint(initialBalance),
+    slope: debtSlope(model, initialBalance, interest),
+    divisor: debtDivisor(model),
+    createdAtSec,
+  };
+}
+
+/** The line's slope: ib·r mod 2^256 (gen 1), or that floored by 10000 first (gen 2). */
+export function debtSlope(model: DebtModel, initialBalance: bigint, interest: bigint): bigint {
+  const perSecond = wrapUint(wrapUint(initialBalance) * interest);
+  return model === 'gen1' ? perSecond : perSecond / INTEREST_DENOMINATOR;
+}
+
+export function debtDivisor(model: DebtModel): bigint {
+  return model === 'gen1' ? GEN1_DIVISOR : INTEREST_PERIOD_SEC;
 }
 
 /** The debt at `timestampSec`. `bits` below 256 only serves brute-force tests on tiny words. */

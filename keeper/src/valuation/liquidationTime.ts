@@ -1,6 +1,8 @@
 import { debtOnLine, type DebtLine } from './DebtLine.js';
 import { firstResidueInRange } from './firstResidueInRange.js';
-import { wrapUint } from './wrapUint.js';
+import { UINT256_MODULUS, wordModulus, wrapUint } from './wrapUint.js';
+
+const UINT256_HALF = UINT256_MODULUS >> 1n;
 
 /**
  * The first timestamp T ≥ fromSec (T < 2^bits, block timestamps being uint256) at which debt(T) > valueWei,
@@ -13,22 +15,28 @@ import { wrapUint } from './wrapUint.js';
  * p = (p0 + slope·y) mod 2^256 for y = T − fromSec, so the answer is the least y with slope·y mod 2^256 in a
  * shifted interval: `firstResidueInRange`. The usual case (no wrap before the answer) takes a closed form.
  */
-export function liquidationTime(line: DebtLine, valueWei: bigint, fromSec: bigint, bits = 256): bigint | null {
-  if (debtOnLine(line, fromSec, bits) > valueWei) return fromSec;
+export function liquidationTime(
+  line: DebtLine,
+  valueWei: bigint,
+  fromSec: bigint,
+  bits = 256,
+): bigint | null {
   const { initialBalance: ib, slope, divisor, createdAtSec } = line;
-  if (slope === 0n) return null;
-  const modulus = 1n << BigInt(bits);
-  const maxTimestamp = modulus - 1n;
-  if (fromSec >= createdAtSec && valueWei >= ib) {
-    // Least Δt with floor(slope·Δt / D) ≥ value − ib + 1, exact when nothing wraps up to that Δt.
-    const neededProduct = (valueWei - ib + 1n) * divisor;
-    const elapsed = (neededProduct + slope - 1n) / slope;
+  if (slope !== 0n && fromSec >= createdAtSec && valueWei >= ib) {
+    // Least Δt with floor(slope·Δt / D) ≥ value − ib + 1. When nothing wraps up to that Δt, debt rises
+    // monotonically to it, so it is the answer — or, if fromSec is already past it, fromSec is.
+    const elapsed = ((valueWei - ib + 1n) * divisor + slope - 1n) / slope;
     const product = slope * elapsed;
-    const at = createdAtSec + elapsed;
-    if (product < modulus && ib + product / divisor < modulus && at >= fromSec && at <= maxTimestamp) {
-      return at;
+    const modulus = wordModulus(bits);
+    if (product < modulus && sumCannotWrap(ib, product, divisor, modulus)) {
+      const at = createdAtSec + elapsed;
+      if (at >= fromSec) return at < modulus ? at : null;
+      const startProduct = slope * (fromSec - createdAtSec);
+      if (startProduct < modulus && sumCannotWrap(ib, startProduct, divisor, modulus)) return fromSec;
     }
   }
+  if (debtOnLine(line, fromSec, bits) > valueWei) return fromSec;
+  if (slope === 0n) return null;
   return liquidationTimeWrapping(line, valueWei, fromSec, bits);
 }
 
@@ -40,7 +48,7 @@ export function liquidationTimeWrapping(
   bits = 256,
 ): bigint | null {
   const { initialBalance: ib, slope, divisor, createdAtSec } = line;
-  const modulus = 1n << BigInt(bits);
+  const modulus = wordModulus(bits);
   const maxTimestamp = modulus - 1n;
   if (fromSec > maxTimestamp) return null;
   const maxInterest = (modulus - 1n) / divisor;
@@ -75,6 +83,12 @@ export function liquidationTimeWrapping(
   }
   if (best === null || best > maxTimestamp - fromSec) return null;
   return fromSec + best;
+}
+
+/** ib + floor(product / divisor) < 2^bits, decided without a division in the usual case (ib < 2^(bits−1), D ≥ 2). */
+function sumCannotWrap(ib: bigint, product: bigint, divisor: bigint, modulus: bigint): boolean {
+  const half = modulus === UINT256_MODULUS ? UINT256_HALF : modulus >> 1n;
+  return (divisor > 1n && ib < half) || ib + product / divisor < modulus;
 }
 
 function min(a: bigint, b: bigint): bigint {

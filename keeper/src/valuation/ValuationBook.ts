@@ -1,0 +1,607 @@
+import type {
+  Address,
+  OracleProfile,
+  OrderState,
+  PoolState,
+  PositionState,
+  PositionValuation,
+} from '../model/types.js';
+import { BookSlot, SlotStatus, SlotWork, type BookOracle, type BookPair } from './BookSlot.js';
+import { createOracleModel } from './createOracleModel.js';
+import { debtDivisor, debtOnLine, debtSlope, type DebtModel } from './DebtLine.js';
+import { IdMap } from './IdMap.js';
+import { IndexedMinHeap } from './IndexedMinHeap.js';
+import { liquidationTime } from './liquidationTime.js';
+import { liquidationTimeBound } from './liquidationTimeBound.js';
+import { monotoneUntil } from './monotoneUntil.js';
+import type { OracleModel } from './OracleModel.js';
+import { poolAddressPairs, PoolIndex } from './PoolIndex.js';
+import { REVERTED } from './QuoteResult.js';
+import { wrapUint } from './wrapUint.js';
+
+/** What changed since the last update; states replace the stored ones whole (never mutate a state once given). */
+export interface ValuationChanges {
+  oracles?: readonly OracleProfile[];
+  orders?: readonly OrderState[];
+  pools?: readonly PoolState[];
+  /** Upserts; a closed position (`open: false`) leaves the book. */
+  positions?: readonly PositionState[];
+  removedPositionIds?: readonly bigint[];
+}
+
+export interface ValuationBookOptions {
+  /** The MarginModule generation whose interest formula applies; gen1 by default. */
+  debtModel?: DebtModel;
+  /** Chooses the in-process model for a profile (null: value on chain); `createOracleModel` by default. */
+  modelFor?: (profile: OracleProfile) => OracleModel | null;
+}
+
+export interface UpdateSummary {
+  /** Positions whose value or liquidation time was recomputed. */
+  revalued: number;
+  /** Pair prices recomputed because a pool changed. */
+  repriced: number;
+}
+
+interface BookOrder {
+  readonly state: OrderState;
+  readonly oracle: BookOracle;
+}
+
+/** Token ids stay below 2^24, so pair keys (id·2^24 + id) are exact small integers. */
+const TOKEN_ID_SPAN = 2 ** 24;
+
+/**
+ * The keeper's incremental valuation of every open position: value at current prices, debt, and the exact
+ * second each one becomes liquidatable, kept in queues so that a block's candidates cost what changed.
+ *
+ * Work per update is limited to what can have changed: a position is revalued when its own state changes,
+ * when its order switches oracle, when its oracle's profile changes, or when the price of one of its
+ * (base, asset) pairs changes. Prices are kept per (oracle, buy, sell) and recomputed when any pool of the
+ * pair changes — any, because the oracle picks the deepest pool among all fee tiers, so a pool that is not
+ * chosen can become chosen — and a position is only touched when the recomputed price actually differs.
+ * Quotes are kept per position and asset and reused only while their pair's price is unchanged, which is
+ * exact: a quote depends on nothing else. Oracle and order changes are rare and scan the book.
+ */
+export class ValuationBook {
+  readonly pools = new PoolIndex();
+  private readonly debtModel: DebtModel;
+  private readonly modelFor: (profile: OracleProfile) => OracleModel | null;
+  private readonly orders = new IdMap<BookOrder>();
+  private readonly oracles = new Map<Address, BookOracle>();
+  private readonly pairsByTokens = new Map<number, BookPair[]>();
+  private readonly tokenIds = new Map<string, number>();
+  private readonly slotOf = new IdMap<BookSlot>();
+  private readonly slots: BookSlot[] = [];
+  private readonly freeSlots: BookSlot[] = [];
+  /** Slots whose order was missing when they were valued, by orderId: valued again when it arrives. */
+  private readonly waitingForOrder = new Map<bigint, Set<BookSlot>>();
+  private readonly dirtyList: BookSlot[] = [];
+
+  /** Valued positions not yet due, by the second they become liquidatable. */
+  private readonly notDue = new IndexedMinHeap();
+  /**
+   * Due positions (liquidatable when last checked), by the last second their debt is known not to fall back;
+   * they stay due without any per-block work until then, which for ordinary terms is never.
+   */
+  private readonly dueUntil = new IndexedMinHeap();
+  private readonly dueSlots: BookSlot[] = [];
+  private readonly dueIds: bigint[] = [];
+
+  private updateNumber = 0;
+  /** The second of the last update: times are filed from it and due positions were checked at or before it. */
+  private clockSec: bigint | null = null;
+
+  constructor(options: ValuationBookOptions = {}) {
+    this.debtModel = options.debtModel ?? 'gen1';
+    this.modelFor = options.modelFor ?? createOracleModel;
+  }
+
+  /** Open positions held. */
+  get size(): number {
+    return this.slotOf.size;
+  }
+
+  /** Applies changes and revalues what they touch, with liquidation times counted from `timestampSec`. */
+  update(changes: ValuationChanges, timestampSec: bigint): UpdateSummary {
+    this.updateNumber += 1;
+    const wentBack = this.clockSec !== null && timestampSec < this.clockSec;
+    this.clockSec = timestampSec;
+    for (const profile of changes.oracles ?? []) this.applyOracle(profile);
+    const repriced = this.applyPools(changes.pools ?? []);
+    for (const order of changes.orders ?? []) this.applyOrder(order);
+    for (const positionId of changes.removedPositionIds ?? []) this.removePosition(positionId);
+    for (const position of changes.positions ?? []) this.applyPosition(position);
+    // Times computed from a later second are not "first from now" for an earlier one (debt can wrap).
+    if (wentBack) this.markAll((slot) => slot.status === SlotStatus.Valued, SlotWork.Time);
+
+    const revalued = this.dirtyList.length;
+    // In allocation order, which is roughly memory order: fewer cache and TLB misses than a random walk.
+    if (revalued > 64 && !inIndexOrder(this.dirtyList)) this.dirtyList.sort((a, b) => a.index - b.index);
+    for (const slot of this.dirtyList) {
+      const work = slot.work;
+      slot.work = 0;
+      if (slot.status === SlotStatus.Free) continue;
+      if (work & SlotWork.Structure) this.rebuild(slot, timestampSec);
+      else if (work & SlotWork.Quotes) this.requote(slot, timestampSec, (work & SlotWork.Time) === 0);
+      else if (slot.status === SlotStatus.Valued) this.file(slot, timestampSec);
+    }
+    this.dirtyList.length = 0;
+    return { revalued, repriced };
+  }
+
+  /**
+   * Positions liquidatable at `nextBlockTimestampSec` (the strict value < debt rule), in no particular order.
+   *
+   * At the second of the last update, work is proportional to the positions that became due or whose debt may
+   * have wrapped since the last call, not to the book: each newly due position is checked once at this second
+   * (its debt may have wrapped back below its value after its time, when the contract's products overflow) and
+   * then stays due until its value changes or its debt could fall. A later second is a look-ahead: answered
+   * from the same queues without changing them (what is due later need not be due at the next update's second),
+   * at the cost of checking the positions due by then. An earlier second re-times every position.
+   */
+  candidates(nextBlockTimestampSec: bigint): bigint[] {
+    const ts = nextBlockTimestampSec;
+    if (this.clockSec !== null && ts < this.clockSec) {
+      for (const slot of this.slots) if (slot.status === SlotStatus.Valued) this.file(slot, ts);
+    }
+    if (this.clockSec === null || ts < this.clockSec) this.clockSec = ts;
+    if (ts > this.clockSec) return this.lookAhead(ts);
+    for (let at = this.notDue.peekKey(); at !== undefined && at <= ts; at = this.notDue.peekKey()) {
+      const slot = this.slots[this.notDue.peekId()!]!;
+      if (debtOnLine(slot, ts) > slot.value) this.enterDue(slot, ts);
+      else this.retime(slot, ts);
+    }
+    for (
+      let until = this.dueUntil.peekKey();
+      until !== undefined && until < ts;
+      until = this.dueUntil.peekKey()
+    ) {
+      const slot = this.slots[this.dueUntil.peekId()!]!;
+      if (debtOnLine(slot, ts) > slot.value) this.dueUntil.set(slot.index, monotoneUntil(slot, ts));
+      else this.retime(slot, ts);
+    }
+    return this.dueIds.slice();
+  }
+
+  private lookAhead(ts: bigint): bigint[] {
+    const out: bigint[] = [];
+    for (const slot of this.dueSlots) {
+      if (this.dueUntil.keyOf(slot.index)! >= ts || debtOnLine(slot, ts) > slot.value)
+        out.push(slot.positionId);
+    }
+    for (const index of this.notDue.atMost(ts)) {
+      const slot = this.slots[index]!;
+      if (debtOnLine(slot, ts) > slot.value) out.push(slot.positionId);
+    }
+    return out;
+  }
+
+  /** The position's valuation at `timestampSec` (at or after the last update); undefined when not held. */
+  valuation(positionId: bigint, timestampSec: bigint): PositionValuation | undefined {
+    const slot = this.slotOf.get(positionId);
+    if (slot === undefined) return undefined;
+    if (slot.status === SlotStatus.Reverts) return { kind: 'reverts', reason: slot.reason };
+    if (slot.status !== SlotStatus.Valued) return { kind: 'unvalued', reason: slot.reason };
+    const debt = debtOnLine(slot, timestampSec);
+    return {
+      kind: 'valued',
+      debt,
+      value: slot.value,
+      liquidatable: slot.value < debt,
+      liquidatableAtSec: this.timeFrom(slot, timestampSec, debt > slot.value),
+    };
+  }
+
+  /** Ids of the positions in one state: `unvalued` ones need an on-chain answer, `reverts` cannot be liquidated. */
+  positionIds(kind: PositionValuation['kind']): bigint[] {
+    const wanted =
+      kind === 'valued' ? SlotStatus.Valued : kind === 'reverts' ? SlotStatus.Reverts : SlotStatus.Unvalued;
+    return this.slots.filter((slot) => slot.status === wanted).map((slot) => slot.positionId);
+  }
+
+  /** The pool the order's oracle would price (and `liquidate` swap) the position's asset `assetIndex` through. */
+  pricingPool(positionId: bigint, assetIndex: number): Address | null {
+    const price = this.slotOf.get(positionId)?.pairs?.[assetIndex - 1]?.price;
+    return (price as { pool?: Address | null } | undefined)?.pool ?? null;
+  }
+
+  private applyOracle(profile: OracleProfile): void {
+    const entry = this.oracleEntry(profile.address.toLowerCase() as Address);
+    entry.model = this.modelFor(profile);
+    entry.unvaluedReason =
+      profile.kind === 'onchain'
+        ? `oracle ${entry.address} is valued on chain: ${profile.reason}`
+        : `no in-process model for oracle ${entry.address} (${profile.kind})`;
+    // Structure, not quotes: the model (precision, tiers, ratios) may differ, and pairs are re-made.
+    for (const bySell of [...entry.pairs.values()])
+      for (const pair of [...bySell.values()]) this.dropPair(pair);
+    this.markAll((slot) => slot.oracle === entry, SlotWork.Structure);
+  }
+
+  /** Pools go into the index first, then each touched pair is re-priced once, seeing every pool's new state. */
+  private applyPools(pools: readonly PoolState[]): number {
+    const touched: BookPair[] = [];
+    for (const pool of pools) {
+      const previous = this.pools.upsert(pool);
+      const addressPairs = poolAddressPairs(pool);
+      if (previous) addressPairs.push(...poolAddressPairs(previous));
+      for (const [x, y] of addressPairs) {
+        const idX = this.tokenIds.get(x);
+        const idY = this.tokenIds.get(y);
+        if (idX === undefined || idY === undefined) continue;
+        for (const pair of this.pairsByTokens.get(unorderedKey(idX, idY)) ?? []) {
+          if (pair.repricedAt === this.updateNumber) continue;
+          pair.repricedAt = this.updateNumber;
+          touched.push(pair);
+        }
+      }
+    }
+    for (const pair of touched) {
+      const model = pair.oracle.model!;
+      const price = model.price(this.pools, pair.buy, pair.sell);
+      const same = model.samePrice(pair.price, price);
+      pair.price = price;
+      if (same) continue;
+      pair.changedAt = this.updateNumber;
+      for (const slot of pair.slots) if (slot.pairs?.includes(pair)) this.markDirty(slot, SlotWork.Quotes);
+    }
+    return touched.length;
+  }
+
+  private applyOrder(order: OrderState): void {
+    const previous = this.orders.get(order.orderId);
+    const oracle = this.oracleEntry(order.oracle.toLowerCase() as Address);
+    this.orders.set(order.orderId, { state: order, oracle });
+    if (previous?.oracle === oracle) return;
+    const waiting = this.waitingForOrder.get(order.orderId);
+    if (waiting) {
+      this.waitingForOrder.delete(order.orderId);
+      for (const slot of waiting)
+        if (slot.status !== SlotStatus.Free) this.markDirty(slot, SlotWork.Structure);
+    }
+    if (previous) this.markAll((slot) => slot.position?.orderId === order.orderId, SlotWork.Structure);
+  }
+
+  private applyPosition(position: PositionState): void {
+    if (!position.open) {
+      this.removePosition(position.positionId);
+      return;
+    }
+    const slot = this.slotOf.get(position.positionId) ?? this.allocateSlot(position.positionId);
+    slot.position = position;
+    this.markDirty(slot, SlotWork.Structure);
+  }
+
+  private removePosition(positionId: bigint): void {
+    const slot = this.slotOf.get(positionId);
+    if (slot === undefined) return;
+    this.detach(slot);
+    this.unqueue(slot);
+    this.slotOf.delete(positionId);
+    slot.position = undefined;
+    slot.balances = [];
+    slot.status = SlotStatus.Free;
+    this.freeSlots.push(slot);
+  }
+
+  /** Re-resolves debt terms, oracle and pairs, then quotes every asset and times the position. */
+  private rebuild(slot: BookSlot, timestampSec: bigint): void {
+    this.detach(slot);
+    const position = slot.position!;
+    slot.initialBalance = wrapUint(position.initialBalance);
+    slot.interest = position.interest;
+    slot.debtModel = this.debtModel;
+    slot.slopeFloat = slopeFloat(this.debtModel, slot.initialBalance, position.interest);
+    slot.divisor = debtDivisor(this.debtModel);
+    slot.createdAtSec = position.createdAtSec;
+    slot.balances = position.balances;
+    const order = this.orders.get(position.orderId);
+    if (!order) {
+      let waiting = this.waitingForOrder.get(position.orderId);
+      if (!waiting) this.waitingForOrder.set(position.orderId, (waiting = new Set()));
+      waiting.add(slot);
+      return this.markUnvalued(slot, `order ${position.orderId} is not indexed`);
+    }
+    const oracle = order.oracle;
+    slot.oracle = oracle;
+    const model = oracle.model;
+    if (!model) return this.markUnvalued(slot, oracle.unvaluedReason);
+    const { assets, balances } = position;
+    const base = assets[0];
+    if (base === undefined) return this.markUnvalued(slot, 'position has no assets');
+    let bySell = oracle.pairs.get(base);
+    if (!bySell) oracle.pairs.set(base, (bySell = new Map()));
+    const pairs: BookPair[] = new Array<BookPair>(assets.length - 1);
+    const quotes: bigint[] = new Array<bigint>(assets.length - 1);
+    let value = balances[0] ?? 0n;
+    let reverted = -1;
+    for (let i = 1; i < assets.length; i++) {
+      const sell = assets[i]!;
+      const pair = bySell.get(sell) ?? this.addPair(oracle, model, bySell, base, sell);
+      pair.slots.push(slot);
+      pair.users += 1;
+      pairs[i - 1] = pair;
+      const quote = model.amountOut(pair.price, balances[i] ?? 0n);
+      quotes[i - 1] = quote;
+      if (quote === REVERTED) {
+        if (reverted < 0) reverted = i - 1;
+      } else {
+        value += quote;
+      }
+    }
+    slot.pairs = pairs;
+    slot.quotes = quotes;
+    this.settle(slot, reverted, wrapUint(value), timestampSec, false);
+  }
+
+  /**
+   * Re-quotes the assets whose pair price changed in this update. The sum is kept as it runs (mod 2^256 an
+   * old quote can be taken out and a new one put in exactly), so the other assets are not read again.
+   */
+  private requote(slot: BookSlot, timestampSec: bigint, timeStillHolds: boolean): void {
+    const { pairs, quotes, balances } = slot;
+    const model = slot.oracle?.model;
+    if (!pairs || !quotes || !model) return;
+    let value = slot.value;
+    let reverted = slot.status === SlotStatus.Reverts ? -2 : -1;
+    for (let i = 0; i < pairs.length; i++) {
+      const pair = pairs[i]!;
+      if (pair.changedAt !== this.updateNumber) continue;
+      const before = quotes[i]!;
+      const quote = model.amountOut(pair.price, balances[i + 1] ?? 0n);
+      quotes[i] = quote;
+      // A reverted quote means the slot was already Reverts (so reverted is -2 already) or is becoming so.
+      if (quote === REVERTED) reverted = -2;
+      else value += quote - before;
+    }
+    if (reverted === -2) return this.resum(slot, timestampSec, timeStillHolds);
+    this.settle(slot, -1, wrapUint(value), timestampSec, timeStillHolds);
+  }
+
+  /** The value from scratch, for when a revert comes or goes: the contract stops at the first one. */
+  private resum(slot: BookSlot, timestampSec: bigint, timeStillHolds: boolean): void {
+    const quotes = slot.quotes!;
+    let value = slot.balances[0] ?? 0n;
+    let reverted = -1;
+    for (let i = 0; i < quotes.length; i++) {
+      const quote = quotes[i]!;
+      if (quote !== REVERTED) value += quote;
+      else if (reverted < 0) reverted = i;
+    }
+    this.settle(slot, reverted, wrapUint(value), timestampSec, timeStillHolds);
+  }
+
+  /**
+   * Files the new value. While the queued time still holds (same debt terms, clock not turned back) most value
+   * changes need no new time: a due position whose value fell stays due (its debt does not fall before its
+   * `dueUntil`), one whose value rose stays due if still liquidatable now; a position not due whose value rose
+   * keeps its queue entry, because the seconds at which debt exceeds a higher value are a subset, so the old
+   * time is a lower bound on the new one. Otherwise it gets a cheap lower bound (`file`); exact times are worked
+   * out when a bound comes due.
+   */
+  private settle(
+    slot: BookSlot,
+    reverted: number,
+    value: bigint,
+    timestampSec: bigint,
+    timeStillHolds: boolean,
+  ): void {
+    if (reverted >= 0) {
+      const pair = slot.pairs![reverted]!;
+      slot.status = SlotStatus.Reverts;
+      slot.reason = `getAmountOut(${pair.buy}, ${pair.sell}): ${pair.price.revert ?? 'division-by-zero'}`;
+      this.unqueue(slot);
+      return;
+    }
+    const kept = timeStillHolds && slot.status === SlotStatus.Valued;
+    const rose = value >= slot.value;
+    slot.status = SlotStatus.Valued;
+    slot.value = value;
+    if (kept && slot.dueIndex > 0) {
+      // Past its dueUntil, candidates() checks it again anyway.
+      if (!rose || debtOnLine(slot, timestampSec) > value) return;
+    } else if (kept && rose) {
+      if (slot.timeIsBound || slot.time !== null) slot.timeIsBound = true;
+      return;
+    }
+    this.file(slot, timestampSec);
+  }
+
+  /** Queues the slot under a cheap lower bound on its liquidation time (the exact time where none applies). */
+  private file(slot: BookSlot, fromSec: bigint): void {
+    const bound = liquidationTimeBound(slot, slot.slopeFloat, slot.value, fromSec);
+    if (bound === undefined) return this.retime(slot, fromSec);
+    this.leaveDue(slot);
+    slot.time = null;
+    slot.timeIsBound = true;
+    slot.from = fromSec;
+    this.notDue.setFloat(slot.index, bound);
+  }
+
+  /** Works out the exact liquidation time from `fromSec` and queues the slot under it. */
+  private retime(slot: BookSlot, fromSec: bigint): void {
+    const at = liquidationTime(slot, slot.value, fromSec);
+    slot.time = at;
+    slot.timeIsBound = false;
+    slot.from = fromSec;
+    this.leaveDue(slot);
+    if (at === null) this.notDue.delete(slot.index);
+    else this.notDue.set(slot.index, at);
+  }
+
+  private unqueue(slot: BookSlot): void {
+    this.notDue.delete(slot.index);
+    this.leaveDue(slot);
+  }
+
+  private enterDue(slot: BookSlot, ts: bigint): void {
+    this.notDue.delete(slot.index);
+    this.dueSlots.push(slot);
+    this.dueIds.push(slot.positionId);
+    slot.dueIndex = this.dueSlots.length;
+    this.dueUntil.set(slot.index, monotoneUntil(slot, ts));
+  }
+
+  private leaveDue(slot: BookSlot): void {
+    const index = slot.dueIndex - 1;
+    if (index < 0) return;
+    const last = this.dueSlots.pop()!;
+    const lastId = this.dueIds.pop()!;
+    if (last !== slot) {
+      this.dueSlots[index] = last;
+      this.dueIds[index] = lastId;
+      last.dueIndex = index + 1;
+    }
+    slot.dueIndex = 0;
+    this.dueUntil.delete(slot.index);
+  }
+
+  /** First second ≥ ts at which the position is liquidatable, from the stored time when it still applies. */
+  private timeFrom(slot: BookSlot, ts: bigint, liquidatableNow: boolean): bigint | null {
+    if (liquidatableNow) return ts;
+    if (slot.timeIsBound) return liquidationTime(slot, slot.value, ts);
+    // The stored time t* is the first from `from` on; for from ≤ ts ≤ t* it is also the first from ts on.
+    if (ts >= slot.from && (slot.time === null || slot.time >= ts)) return slot.time;
+    return liquidationTime(slot, slot.value, ts);
+  }
+
+  private markUnvalued(slot: BookSlot, reason: string): void {
+    slot.status = SlotStatus.Unvalued;
+    slot.reason = reason;
+    slot.quotes = undefined;
+    this.unqueue(slot);
+  }
+
+  private markDirty(slot: BookSlot, work: SlotWork): void {
+    if (slot.work === 0) this.dirtyList.push(slot);
+    slot.work |= work;
+  }
+
+  private markAll(matches: (slot: BookSlot) => boolean, work: SlotWork): void {
+    for (const slot of this.slots)
+      if (slot.status !== SlotStatus.Free && matches(slot)) this.markDirty(slot, work);
+  }
+
+  /** Takes the slot out of its pairs (before re-resolving or removing it). */
+  private detach(slot: BookSlot): void {
+    slot.oracle = undefined;
+    slot.quotes = undefined;
+    const pairs = slot.pairs;
+    if (!pairs) return;
+    for (const pair of pairs) {
+      pair.users -= 1;
+      if (pair.users === 0) this.dropPair(pair);
+      else if (pair.slots.length > 2 * pair.users + 16) this.compact(pair, slot);
+    }
+    slot.pairs = undefined;
+  }
+
+  /** Keeps each slot that still uses the pair once; `leaving` is about to stop using it. */
+  private compact(pair: BookPair, leaving: BookSlot): void {
+    const seen = new Set<BookSlot>([leaving]);
+    pair.slots = pair.slots.filter((slot) => {
+      if (seen.has(slot) || !slot.pairs?.includes(pair)) return false;
+      seen.add(slot);
+      return true;
+    });
+  }
+
+  private allocateSlot(positionId: bigint): BookSlot {
+    let slot = this.freeSlots.pop();
+    if (slot) {
+      slot.positionId = positionId;
+      slot.status = SlotStatus.Unvalued;
+      slot.reason = 'not valued yet';
+    } else {
+      slot = new BookSlot(this.slots.length, positionId);
+      this.slots.push(slot);
+    }
+    this.slotOf.set(positionId, slot);
+    return slot;
+  }
+
+  private oracleEntry(address: Address): BookOracle {
+    let entry = this.oracles.get(address);
+    if (!entry) {
+      entry = {
+        address,
+        model: null,
+        unvaluedReason: `oracle ${address} is not profiled yet`,
+        pairs: new Map(),
+      };
+      this.oracles.set(address, entry);
+    }
+    return entry;
+  }
+
+  private addPair(
+    oracle: BookOracle,
+    model: OracleModel,
+    bySell: Map<string, BookPair>,
+    buy: Address,
+    sell: Address,
+  ): BookPair {
+    const pair: BookPair = {
+      oracle,
+      unorderedKey: unorderedKey(this.tokenId(buy), this.tokenId(sell)),
+      buy,
+      sell,
+      price: model.price(this.pools, buy, sell),
+      changedAt: this.updateNumber,
+      repricedAt: this.updateNumber,
+      slots: [],
+      users: 0,
+    };
+    bySell.set(sell, pair);
+    if (model.readsPools) {
+      const siblings = this.pairsByTokens.get(pair.unorderedKey);
+      if (siblings) siblings.push(pair);
+      else this.pairsByTokens.set(pair.unorderedKey, [pair]);
+    }
+    return pair;
+  }
+
+  private dropPair(pair: BookPair): void {
+    const bySell = pair.oracle.pairs.get(pair.buy);
+    if (bySell?.get(pair.sell) === pair) {
+      bySell.delete(pair.sell);
+      if (bySell.size === 0) pair.oracle.pairs.delete(pair.buy);
+    }
+    const siblings = this.pairsByTokens.get(pair.unorderedKey);
+    if (!siblings) return;
+    const at = siblings.indexOf(pair);
+    if (at >= 0) siblings.splice(at, 1);
+    if (siblings.length === 0) this.pairsByTokens.delete(pair.unorderedKey);
+  }
+
+  private tokenId(address: string): number {
+    let id = this.tokenIds.get(address);
+    if (id === undefined) {
+      id = this.tokenIds.size;
+      if (id >= TOKEN_ID_SPAN) throw new RangeError('more than 2^24 distinct tokens');
+      this.tokenIds.set(address, id);
+    }
+    return id;
+  }
+}
+
+/**
+ * Number(slope) for the bound's estimate. Where ib·r cannot wrap, the float product is within a few ulps of it
+ * (far inside the bound's margin) and spares two bigint operations per position; gen 2 floors by 10000 first,
+ * which a float cannot follow closely enough for a small slope, so it takes the exact slope.
+ */
+function slopeFloat(model: DebtModel, initialBalance: bigint, interest: bigint): number {
+  const product = Number(initialBalance) * Number(interest);
+  if (model === 'gen1' && product < 2 ** 250) return product;
+  return Number(debtSlope(model, initialBalance, interest));
+}
+
+function inIndexOrder(slots: readonly BookSlot[]): boolean {
+  for (let i = 1; i < slots.length; i++) if (slots[i - 1]!.index > slots[i]!.index) return false;
+  return true;
+}
+
+function unorderedKey(a: number, b: number): number {
+  return a < b ? a * TOKEN_ID_SPAN + b : b * TOKEN_ID_SPAN + a;
+}
