@@ -16,16 +16,13 @@ import type { Address } from '../../keeper/src/model/types.js';
 import { KeeperMetrics } from '../../keeper/src/ops/KeeperMetrics.js';
 import { KeeperCore } from '../../keeper/src/run/KeeperCore.js';
 import { requireDevnetBuild } from '../graph-host/requireDevnetBuild.js';
+import { contractLiquidatable } from '../support/contractLiquidatable.js';
 
 const SECONDS_PER_BLOCK = 3600;
 const POSITIONS = 200;
 const STEPS = 50;
 
 const mm = new Interface([
-  'function subjectToLiquidation(uint256) view returns (bool)',
-  'function positionIndex() view returns (uint256)',
-  'function positions(uint256) view returns (uint256, address, uint256, uint256, uint256, uint256, bool, uint256, address)',
-  'function multicall(bytes[]) returns (bytes[])',
   'event Liquidation(uint256 indexed positionId, uint256 indexed orderId, address indexed liquidator, address feeReceiver)',
 ]);
 
@@ -34,50 +31,6 @@ let host: GraphHost;
 let market: KeeperMarket;
 let rpc: RpcClient;
 let core: KeeperCore;
-
-/**
- * The contract's own answer, independently of the keeper's valuation: every open position's
- * subjectToLiquidation, evaluated on block `hash` with the next block's timestamp (block override), batched
- * through the module's multicall; a batch that reverts is split until the reverting position is alone (a
- * reverting valuation means `liquidate` reverts too: not liquidatable).
- */
-async function contractLiquidatable(hash: string, timestampSec: number): Promise<Set<bigint>> {
-  const call = (data: string) =>
-    devnet.provider.send('eth_call', [
-      { to: devnet.addresses.marginModule, data },
-      { blockHash: hash },
-      {},
-      { time: `0x${timestampSec.toString(16)}` },
-    ]) as Promise<string>;
-  const multicall = async (calls: string[]): Promise<string[]> => {
-    const raw = await call(mm.encodeFunctionData('multicall', [calls]));
-    return [...(mm.decodeFunctionResult('multicall', raw)[0] as string[])];
-  };
-  const [count] = mm.decodeFunctionResult(
-    'positionIndex',
-    await call(mm.encodeFunctionData('positionIndex')),
-  );
-  const ids = Array.from({ length: Number(count) }, (_, i) => BigInt(i));
-  const states = await multicall(ids.map((id) => mm.encodeFunctionData('positions', [id])));
-  const open = ids.filter((_, i) => mm.decodeFunctionResult('positions', states[i]!)[6] === true);
-  const out = new Set<bigint>();
-  const check = async (batch: bigint[]): Promise<void> => {
-    if (batch.length === 0) return;
-    try {
-      const answers = await multicall(batch.map((id) => mm.encodeFunctionData('subjectToLiquidation', [id])));
-      answers.forEach((answer, i) => {
-        if (mm.decodeFunctionResult('subjectToLiquidation', answer)[0] === true) out.add(batch[i]!);
-      });
-    } catch {
-      if (batch.length === 1) return; // its valuation reverts
-      const half = Math.ceil(batch.length / 2);
-      await check(batch.slice(0, half));
-      await check(batch.slice(half));
-    }
-  };
-  await check(open);
-  return out;
-}
 
 const stats = {
   blocks: 0,
@@ -102,7 +55,7 @@ async function checkParity(): Promise<Set<bigint>> {
   const next = head.timestampSec + SECONDS_PER_BLOCK;
   expect(outcome.nextTimestampSec).toBe(BigInt(next));
   const predicted = new Set(outcome.liquidatable);
-  const truth = await contractLiquidatable(head.hash, next);
+  const truth = await contractLiquidatable(devnet.provider, devnet.addresses.marginModule, head.hash, next);
   const misses = [...truth].filter((id) => !predicted.has(id));
   const falsePositives = [...predicted].filter((id) => !truth.has(id));
   stats.blocks += 1;

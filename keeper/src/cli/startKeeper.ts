@@ -6,6 +6,7 @@ import { loadConfig } from '../config/loadConfig.js';
 import { SubgraphClient } from '../ingest/SubgraphClient.js';
 import { createLogger } from '../ops/createLogger.js';
 import { KeeperMetrics } from '../ops/KeeperMetrics.js';
+import type { Address } from '../model/types.js';
 import { KeeperCore } from '../run/KeeperCore.js';
 import { ourAddresses } from './ourAddresses.js';
 import { SyncProgress } from './SyncProgress.js';
@@ -63,6 +64,7 @@ export async function startKeeper(options: {
       log,
       metrics,
       onProgress: (p) => progress.update(p),
+      poolFactory: checked.factory as Address,
     });
     return { config, log, rpc, core, metrics, progress, close: () => rpc.destroy() };
   } catch (err) {

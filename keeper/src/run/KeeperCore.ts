@@ -9,6 +9,7 @@ import { SubgraphMirror, type BlockRef, type SyncResult } from '../ingest/Subgra
 import type { Address, OracleProfile, PositionValuation } from '../model/types.js';
 import { onchainStatus } from '../oracles/onchainStatus.js';
 import { OracleProber } from '../oracles/probeOracle.js';
+import { readFixedRatios } from '../oracles/readFixedRatios.js';
 import type { KeeperMetrics } from '../ops/KeeperMetrics.js';
 import { ValuationBook } from '../valuation/ValuationBook.js';
 import { chainReader } from '../chain/chainReader.js';
@@ -67,6 +68,8 @@ export class KeeperCore {
       log: Logger;
       metrics: KeeperMetrics;
       onProgress?: (progress: { kind: string; rows: number }) => void;
+      /** The factory whose pools the subgraph indexes (the module's own): other factories' oracles go on chain. */
+      poolFactory?: Address;
     },
   ) {
     this.mirror = new SubgraphMirror(deps.subgraph, chainReader(deps.rpc.provider));
@@ -108,6 +111,7 @@ export class KeeperCore {
       },
       nextTimestampSec,
     );
+    await this.refreshFixedRatios(sync, nextTimestampSec);
     if (sync.lagBlocks === 0)
       await this.verifyModels(sync, nextTimestampSec, newProfiles.length > 0 || sync.full);
     const onchain = await this.valueOnChain(sync.block, nextTimestampSec);
@@ -165,14 +169,50 @@ export class KeeperCore {
     };
   }
 
+  /** Re-reads the fixed-ratio oracles' ratios for the pairs positions hold (their changes emit no indexed event). */
+  private async refreshFixedRatios(sync: SyncResult, timestampSec: bigint): Promise<void> {
+    const fixed = [...this.profiles.values()].filter((p) => p.kind === 'fixed-ratio');
+    if (fixed.length === 0) return;
+    const pairs = new Map<Address, [Address, Address][]>(fixed.map((p) => [p.address, []]));
+    for (const position of this.mirror.positions.values()) {
+      const oracle = this.mirror.orders.get(position.orderId)?.oracle;
+      const list = oracle ? pairs.get(oracle) : undefined;
+      if (!list) continue;
+      const base = position.assets[0];
+      if (!base) continue;
+      for (const asset of position.assets.slice(1)) list.push([base, asset]);
+    }
+    for (const profile of fixed) {
+      const { profile: changed, calls } = await readFixedRatios(
+        this.deps.rpc.provider,
+        profile,
+        pairs.get(profile.address) ?? [],
+        sync.block.number,
+      );
+      this.rpcCalls += calls;
+      if (!changed) continue;
+      this.profiles.set(profile.address, changed);
+      this.book.update({ oracles: [changed] }, timestampSec);
+    }
+  }
+
   /** Probes oracles seen for the first time (at the synced block): their storage knobs pick the model. */
   private async profileNewOracles(sync: SyncResult): Promise<OracleProfile[]> {
     const fresh: OracleProfile[] = [];
     for (const id of sync.changedOrders) {
       const oracle = this.mirror.orders.get(id)?.oracle;
       if (!oracle || this.profiles.has(oracle)) continue;
-      const profile = await this.prober.profile(oracle, sync.block.number);
+      let profile = await this.prober.profile(oracle, sync.block.number);
       this.rpcCalls += 4;
+      const poolFactory = this.deps.poolFactory;
+      if (poolFactory && profile.kind !== 'onchain' && profile.factory !== poolFactory) {
+        // Our pool mirror holds the indexed factory's pools only: another factory's prices are unknown to us.
+        profile = {
+          kind: 'onchain',
+          address: oracle,
+          reason: `prices through factory ${profile.factory}, not ${poolFactory}`,
+        };
+      }
       this.profiles.set(oracle, profile);
       fresh.push(profile);
       this.deps.log.info(
