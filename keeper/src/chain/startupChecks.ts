@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { ConfigError } from '../errors/KeeperError.js';
 import { NotActingError } from '../ingest/NotActingError.js';
 import type { SubgraphClient, SubgraphMeta } from '../ingest/SubgraphClient.js';
+import type { RpcClient } from './RpcClient.js';
 
 const probe = new Interface([
   'function positionIndex() view returns (uint256)',
@@ -24,6 +25,7 @@ async function waitForSubgraph(options: {
   subgraph: SubgraphClient;
   maxLagBlocks: number;
   timeoutMs: number;
+  onWaiting?: (reason: string) => void;
   log?: Logger;
 }): Promise<SubgraphMeta> {
   const deadline = Date.now() + options.timeoutMs;
@@ -46,7 +48,10 @@ async function waitForSubgraph(options: {
     if (Date.now() >= deadline) {
       throw new ConfigError(`the subgraph did not catch up within ${options.timeoutMs} ms: ${lastReason}`);
     }
-    if (attempt % 20 === 0) options.log?.info({ reason: lastReason }, 'waiting for the subgraph to catch up');
+    if (attempt % 20 === 0) {
+      options.log?.info({ reason: lastReason }, 'waiting for the subgraph to catch up');
+      options.onWaiting?.(lastReason);
+    }
     await sleep(250);
   }
 }
@@ -54,32 +59,35 @@ async function waitForSubgraph(options: {
 /**
  * Refuses to start against the wrong chain, an address without the MarginModule's interface, or a subgraph
  * that indexes some other module (at the subgraph's block, the newest position the contract has must be in
- * the subgraph, and none after it). Waits, bounded, for a subgraph that is still catching up.
+ * the subgraph, and none after it). Waits, bounded, for a subgraph that is down or still catching up.
  */
 export async function startupChecks(options: {
-  provider: AbstractProvider;
+  rpc: RpcClient;
   chainId: number;
   marginModule: string;
   subgraph: SubgraphClient;
   maxLagBlocks?: number;
   subgraphWaitMs?: number;
+  /** Called while waiting for the subgraph, with why (a `run` prints "not acting: …"). */
+  onWaiting?: (reason: string) => void;
   log?: Logger;
 }): Promise<{ factory: string; positionIndex: bigint; subgraphBlock: number }> {
-  const { provider, marginModule } = options;
-  let network;
+  const { rpc, marginModule } = options;
+  const provider = rpc.provider;
+  // Ask the node itself: the provider's network is pinned to the configured chain and would just agree.
+  let nodeChainId: bigint;
   try {
-    network = await provider.getNetwork();
+    nodeChainId = BigInt((await rpc.send('eth_chainId', [])) as string);
   } catch (cause) {
     throw new ConfigError(`cannot reach any RPC: ${(cause as Error).message}`, { cause });
   }
-  if (network.chainId !== BigInt(options.chainId)) {
-    throw new ConfigError(
-      `wrong chain: configured chain id ${options.chainId}, the RPC says ${network.chainId}`,
-    );
+  if (nodeChainId !== BigInt(options.chainId)) {
+    throw new ConfigError(`wrong chain: configured chain id ${options.chainId}, the RPC says ${nodeChainId}`);
   }
   const code = await provider.getCode(marginModule);
-  if (code === '0x')
+  if (code === '0x') {
     throw new ConfigError(`no contract at MarginModule address ${marginModule} on chain ${options.chainId}`);
+  }
   let factory: string;
   try {
     factory = (await callView(provider, marginModule, 'factory')) as string;
@@ -94,6 +102,7 @@ export async function startupChecks(options: {
     subgraph: options.subgraph,
     maxLagBlocks: options.maxLagBlocks ?? 2,
     timeoutMs: options.subgraphWaitMs ?? 120_000,
+    onWaiting: options.onWaiting,
     log: options.log,
   });
   const deployedThen = (await provider.getCode(marginModule, meta.block.number)) !== '0x';

@@ -25,7 +25,13 @@ export async function runCommand(options: {
       'sending liquidations arrives with the execution module; run with --dry-run to print the plan',
     );
   }
-  const keeper = await startKeeper({ flags: options.flags, env: options.env });
+  // A subgraph that is down or behind is waited for (the keeper recovers by itself), saying why it does not act.
+  const keeper = await startKeeper({
+    flags: options.flags,
+    env: options.env,
+    subgraphWaitMs: Number.POSITIVE_INFINITY,
+    onWaiting: (reason) => options.print(`not acting: ${reason}`),
+  });
   const { config, core, log, rpc } = keeper;
   let health: HealthReport = { status: 'starting' };
   const ops =

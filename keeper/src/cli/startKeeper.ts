@@ -26,6 +26,9 @@ export async function startKeeper(options: {
   flags: Record<string, string | boolean>;
   env: NodeJS.ProcessEnv;
   logDestination?: NodeJS.WritableStream | pino.DestinationStream;
+  /** How long to wait for the subgraph at startup (default 120 s). */
+  subgraphWaitMs?: number;
+  onWaiting?: (reason: string) => void;
 }): Promise<StartedKeeper> {
   const { config: file, ...flags } = options.flags;
   const config = loadConfig({ file: typeof file === 'string' ? file : undefined, env: options.env, flags });
@@ -38,11 +41,13 @@ export async function startKeeper(options: {
   const subgraph = new SubgraphClient(config.subgraphUrl, config.subgraph.requestTimeoutMs);
   try {
     const checked = await startupChecks({
-      provider: rpc.provider,
+      rpc,
       chainId: config.chainId,
       marginModule: config.marginModule,
       subgraph,
       maxLagBlocks: config.subgraph.maxLagBlocks,
+      subgraphWaitMs: options.subgraphWaitMs,
+      onWaiting: options.onWaiting,
       log,
     });
     log.info(

@@ -17,7 +17,7 @@ export async function statusCommand(options: {
 }): Promise<number> {
   const top = Number(options.flags.top ?? 20);
   const { top: _top, ...flags } = options.flags;
-  const keeper = await startKeeper({ flags, env: options.env });
+  const keeper = await startKeeper({ flags, env: options.env, subgraphWaitMs: 15_000 });
   try {
     const block = await keeper.rpc.provider.getBlock('latest');
     if (!block?.hash) throw new Error('the RPC has no latest block');
