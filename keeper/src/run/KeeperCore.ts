@@ -1,3 +1,4 @@
+import { parseUnits } from 'ethers';
 import type { Logger } from 'pino';
 import type { RpcClient } from '../chain/RpcClient.js';
 import type { KeeperConfig } from '../config/configSchema.js';
@@ -15,6 +16,7 @@ import { ValuationBook } from '../valuation/ValuationBook.js';
 import { chainReader } from '../chain/chainReader.js';
 import { predictFees } from './predictFees.js';
 import { rewardValueWei } from './rewardValueWei.js';
+import { usdToWei } from './usdToWei.js';
 
 export interface BlockStats {
   tracked: number;
@@ -58,6 +60,8 @@ export class KeeperCore {
   private readonly prober: OracleProber;
   private readonly erc223 = new Set<Address>();
   private rpcCalls = 0;
+  private stablecoinDecimals: number | undefined;
+  private readonly warned = new Set<string>();
 
   constructor(
     private readonly deps: {
@@ -123,11 +127,7 @@ export class KeeperCore {
       fees: await this.fees(head),
       policy: {
         minProfitWei: config.thresholds.minProfit,
-        alwaysLiquidateAboveRewardWei:
-          config.thresholds.alwaysLiquidateAboveReward &&
-          'eth' in config.thresholds.alwaysLiquidateAboveReward
-            ? config.thresholds.alwaysLiquidateAboveReward.eth
-            : null,
+        alwaysLiquidateAboveRewardWei: await this.alwaysLiquidateAboveWei(),
         lenders: config.filters.lenders,
         orderIds: config.filters.orderIds,
         rewardFloorWei: config.filters.rewardFloor,
@@ -340,6 +340,40 @@ export class KeeperCore {
       });
     }
     return inputs;
+  }
+
+  /**
+   * The "always liquidate" reward threshold in wei: as configured in ETH, or a USD amount converted at the
+   * configured stablecoin/WETH pool's current price (null, with a warning, when that pool is not indexed).
+   */
+  private async alwaysLiquidateAboveWei(): Promise<bigint | null> {
+    const threshold = this.deps.config.thresholds.alwaysLiquidateAboveReward;
+    if (!threshold) return null;
+    if ('eth' in threshold) return threshold.eth;
+    const pool = this.mirror.pools.get(threshold.stablecoinPool);
+    const weth = this.deps.config.weth;
+    if (!pool || !weth) {
+      this.warnOnce(`the USD threshold needs weth and the indexed pool ${threshold.stablecoinPool}: ignored`);
+      return null;
+    }
+    const stablecoin = pool.token0 === weth ? pool.token1 : pool.token0;
+    if (this.stablecoinDecimals === undefined) {
+      const raw = await this.deps.rpc.provider.call({ to: stablecoin, data: '0x313ce567' }); // decimals()
+      this.rpcCalls += 1;
+      this.stablecoinDecimals = Number(BigInt(raw));
+    }
+    const wei = usdToWei(pool, stablecoin, weth, parseUnits(threshold.usd, this.stablecoinDecimals));
+    if (wei === null)
+      this.warnOnce(
+        `pool ${threshold.stablecoinPool} is not a priced stablecoin/WETH pool: USD threshold ignored`,
+      );
+    return wei;
+  }
+
+  private warnOnce(message: string): void {
+    if (this.warned.has(message)) return;
+    this.warned.add(message);
+    this.deps.log.warn(message);
   }
 
   private async fees(head: BlockRef) {
