@@ -7,9 +7,10 @@ import { statusCommand } from './statusCommand.js';
 const usage = `usage: dex223-keeper <command> [options]
 
 commands:
-  run --dry-run [--config file] [--<key> value ...]
+  run [--dry-run] [--config file] [--<key> value ...]
             follow the chain and print, per block, the positions tracked, at risk and liquidatable, and the
-            plan (sending transactions arrives with the execution module)
+            plan; send it (Flashbots bundles to execution.relays, or the configured execution.mode) unless
+            --dry-run
   status [--config file] [--top n]
             the positions nearest to liquidation: health, time to liquidation, reward
   Configuration: a YAML file, DEX223_KEEPER_* environment variables, or flags (--rpc-urls, --subgraph-url,

@@ -1,4 +1,7 @@
-import { ConfigError } from '../errors/KeeperError.js';
+import { formatExecutionLines, formatExecutionTotals } from '../execution/formatExecutionLines.js';
+import type { Executor } from '../execution/Executor.js';
+import { checkExecutionConfig, startExecution } from '../execution/startExecution.js';
+import { loadConfig } from '../config/loadConfig.js';
 import type { BlockRef } from '../ingest/SubgraphMirror.js';
 import { startOpsServer, type HealthReport } from '../ops/startOpsServer.js';
 import { formatBlockLines } from './formatBlockLine.js';
@@ -7,8 +10,9 @@ import { startKeeper } from './startKeeper.js';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * `dex223-keeper run --dry-run`: follows the chain head and, per new block, prints one line (head, lag,
- * tracked, at risk, candidates, time) and the plan. Stops on SIGINT/SIGTERM or when `signal` aborts.
+ * `dex223-keeper run`: follows the chain head and, per new block, prints one line (head, lag, tracked, at risk,
+ * candidates, time) and the plan, then sends the plan (`--dry-run`: only prints it) and prints what was sent,
+ * what landed and what did not. Stops on SIGINT/SIGTERM or when `signal` aborts.
  */
 export async function runCommand(options: {
   flags: Record<string, string | boolean>;
@@ -16,13 +20,14 @@ export async function runCommand(options: {
   print: (line: string) => void;
   signal?: AbortSignal;
 }): Promise<number> {
-  if (
-    options.flags['dry-run'] !== true &&
-    options.flags['dry-run'] !== 'true' &&
-    options.env.DEX223_KEEPER_DRY_RUN !== 'true'
-  ) {
-    throw new ConfigError(
-      'sending liquidations arrives with the execution module; run with --dry-run to print the plan',
+  const dryRun =
+    options.flags['dry-run'] === true ||
+    options.flags['dry-run'] === 'true' ||
+    options.env.DEX223_KEEPER_DRY_RUN === 'true';
+  if (!dryRun) {
+    const { config: file, ...flags } = options.flags;
+    checkExecutionConfig(
+      loadConfig({ file: typeof file === 'string' ? file : undefined, env: options.env, flags }),
     );
   }
   // A subgraph that is down or behind is waited for (the keeper recovers by itself), saying why it does not act.
@@ -33,6 +38,22 @@ export async function runCommand(options: {
     onWaiting: (reason) => options.print(`not acting: ${reason}`),
   });
   const { config, core, log, rpc } = keeper;
+  let executor: Executor | undefined;
+  try {
+    executor = dryRun
+      ? undefined
+      : await startExecution({
+          config,
+          rpc,
+          inFlight: core.inFlight,
+          positionOf: (id) => core.mirror.positions.get(id),
+          env: options.env,
+          log,
+        });
+  } catch (err) {
+    keeper.close();
+    throw err;
+  }
   let health: HealthReport = { status: 'starting' };
   const ops =
     config.ops.port === 0
@@ -70,6 +91,10 @@ export async function runCommand(options: {
       keeper.progress.done();
       lastHead = head.number;
       for (const line of formatBlockLines(outcome)) options.print(line);
+      if (executor) {
+        const report = await executor.onBlock(head, outcome.kind === 'planned' ? outcome.plan : null);
+        for (const line of formatExecutionLines(report)) options.print(line);
+      }
       health =
         outcome.kind === 'planned'
           ? {
@@ -87,6 +112,7 @@ export async function runCommand(options: {
               updatedAt: new Date().toISOString(),
             };
     }
+    if (executor) options.print(formatExecutionTotals(executor.totals));
     return 0;
   } finally {
     process.off('SIGINT', onSignal);

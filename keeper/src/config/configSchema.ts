@@ -1,4 +1,4 @@
-import { getAddress, isAddress, parseEther } from 'ethers';
+import { getAddress, isAddress, parseEther, parseUnits } from 'ethers';
 import { z } from 'zod';
 import type { Address } from '../model/types.js';
 import { Secret } from './Secret.js';
@@ -37,6 +37,19 @@ const ethAmount = z.union([z.string(), z.number()]).transform((raw, ctx) => {
   }
 });
 
+/** A fee per gas: "1.5" or "1.5 gwei" → wei; "123 wei" → wei. */
+const gweiAmount = z.union([z.string(), z.number()]).transform((raw, ctx) => {
+  const text = String(raw).trim().toLowerCase();
+  const wei = /^(\d+)\s*wei$/.exec(text);
+  try {
+    if (wei) return BigInt(wei[1] ?? '0');
+    return parseUnits(text.replace(/\s*gwei$/, ''), 'gwei');
+  } catch {
+    ctx.addIssue({ code: 'custom', message: `not a gwei amount: ${JSON.stringify(raw)}` });
+    return z.NEVER;
+  }
+});
+
 const usdAmount = z.union([z.string(), z.number()]).transform((raw, ctx) => {
   const text = String(raw)
     .trim()
@@ -62,6 +75,71 @@ const signer = z.union([
     privateKey: secret,
   }),
 ]);
+
+/** How liquidations leave the keeper: bundles to relays, a private transaction RPC, or the public mempool. */
+const submissionMode = z.enum(['bundle', 'private-rpc', 'public']);
+
+const executionDefaults = {
+  mode: 'bundle' as const,
+  fallback: 'none' as const,
+  relays: [],
+  signerPool: [],
+  targetBlocks: 1,
+  profitShareBps: 1000,
+  minPriorityFee: 10n ** 8n,
+  maxGasPrice: 500n * 10n ** 9n,
+  baseFeeMultiplier: 2,
+  gasLimitMarginBps: 3000,
+  relayTimeoutMs: 3000,
+  bumpAfterBlocks: 3,
+  bumpBps: 1250,
+};
+
+const execution = z
+  .object({
+    mode: submissionMode.default(executionDefaults.mode),
+    /** Used, and said so, when the mode's endpoints are all unreachable; 'none' waits for them. */
+    fallback: z
+      .union([submissionMode.exclude(['bundle']), z.literal('none')])
+      .default(executionDefaults.fallback),
+    /** Flashbots-compatible relays and builders (eth_sendBundle): every bundle goes to each of them. */
+    relays: z.array(url).default(executionDefaults.relays),
+    /** eth_sendPrivateTransaction endpoint (Flashbots Protect style) for the 'private-rpc' mode. */
+    privateRpcUrl: url.optional(),
+    /** More liquidator keys: freezes are spread over them so one key's bundle never waits on another's. */
+    signerPool: z.array(signer).default(executionDefaults.signerPool),
+    /** Receives the liquidation rewards; default: the key that sends the completion. */
+    rewardReceiver: address.optional(),
+    /**
+     * A bundle targets this many blocks from the next one and is re-planned after the last. Above 1, a key's
+     * newer bundle may reuse the nonce of an older one still pending: only one of them can land.
+     */
+    targetBlocks: z.coerce.number().int().min(1).max(5).default(executionDefaults.targetBlocks),
+    /**
+     * Share of a call's expected profit bid as priority fee, in basis points; at most half, so a freeze and
+     * its completion together never bid more than the whole profit.
+     */
+    profitShareBps: z.coerce.number().int().min(0).max(5000).default(executionDefaults.profitShareBps),
+    /** Priority fee per gas never below this (gwei). */
+    minPriorityFee: gweiAmount.default(executionDefaults.minPriorityFee),
+    /** Max fee per gas never above this (gwei): a block whose base fee is higher gets no transaction. */
+    maxGasPrice: gweiAmount.default(executionDefaults.maxGasPrice),
+    /** Max fee per gas = this × the next block's base fee + the priority fee (covers base fee rises). */
+    baseFeeMultiplier: z.coerce.number().int().min(1).max(10).default(executionDefaults.baseFeeMultiplier),
+    /** Gas limit = the plan's gas units plus this margin, in basis points. */
+    gasLimitMarginBps: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(50_000)
+      .default(executionDefaults.gasLimitMarginBps),
+    relayTimeoutMs: z.coerce.number().int().positive().default(executionDefaults.relayTimeoutMs),
+    /** Public mempool: a transaction still pending after this many blocks is replaced with higher fees. */
+    bumpAfterBlocks: z.coerce.number().int().positive().default(executionDefaults.bumpAfterBlocks),
+    /** Public mempool: each replacement raises both fees by this much (nodes want at least 10 %). */
+    bumpBps: z.coerce.number().int().min(1000).max(10_000).default(executionDefaults.bumpBps),
+  })
+  .default(executionDefaults);
 
 export const configSchema = z
   .object({
@@ -120,6 +198,7 @@ export const configSchema = z
         logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'),
       })
       .default({ port: 9464, host: '127.0.0.1', logLevel: 'info' }),
+    execution,
     dryRun: z.coerce.boolean().default(false),
   })
   .strict();

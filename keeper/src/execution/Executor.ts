@@ -1,0 +1,290 @@
+import type { Logger } from 'pino';
+import type { RpcClient } from '../chain/RpcClient.js';
+import type { ActionKind, InFlightAction, Plan, PlannedAction } from '../decision/types.js';
+import { KeeperError } from '../errors/KeeperError.js';
+import type { BlockRef } from '../ingest/SubgraphMirror.js';
+import type { Address, PositionState } from '../model/types.js';
+import { nextBaseFee } from '../run/predictFees.js';
+import { assignSenders } from './assignSenders.js';
+import type { BundleRelay, PrivateTxSender } from './BundleRelay.js';
+import { classifyOutcome, takenBy, type ClassifiedOutcome } from './classifyOutcome.js';
+import { droppedAction } from './droppedAction.js';
+import type { ExecutionSettings } from './executionSettings.js';
+import { findReceipt } from './findReceipt.js';
+import { KeyRing, type TxSigner } from './KeyRing.js';
+import { NonceManager } from './NonceManager.js';
+import { sendBundles } from './sendBundles.js';
+import { sendOneByOne } from './sendOneByOne.js';
+import { SubmissionBook } from './SubmissionBook.js';
+import { tendPublicTx } from './tendPublicTx.js';
+import type { ActionOutcome, BlockContext, ExecutionReport, SubmissionMode } from './types.js';
+
+export type { TxSigner } from './KeyRing.js';
+
+export interface ExecutorDeps {
+  chainId: number;
+  marginModule: Address;
+  /** Raw JSON-RPC with failover: nonces, receipts, the head block, eth_call, eth_sendRawTransaction. */
+  rpc: Pick<RpcClient, 'send'>;
+  /** Our liquidator keys; the first is the primary. */
+  signers: readonly TxSigner[];
+  relays: readonly BundleRelay[];
+  privateRpc: PrivateTxSender | null;
+  settings: ExecutionSettings;
+  /** The decision's view of our submissions (KeeperCore.inFlight): written here, read there. */
+  inFlight: Map<bigint, InFlightAction>;
+  /** The indexed position (the mirror), to tell a step someone else took from one that did not land. */
+  positionOf: (positionId: bigint) => PositionState | undefined;
+  log: Logger;
+}
+
+/** Running totals since start, for the summary line and the "no gas lost" check. */
+export interface ExecutionTotals {
+  sent: number;
+  included: number;
+  reverted: number;
+  beaten: number;
+  dropped: number;
+  cancelled: number;
+  /** Gas paid by every transaction of ours that landed (cancellations included). */
+  gasSpentWei: bigint;
+  /** Gas paid by transactions of ours that landed and reverted. Bundles should keep this at 0. */
+  gasLostWei: bigint;
+}
+
+interface RawBlock {
+  baseFeePerGas?: string;
+  gasUsed: string;
+  gasLimit: string;
+}
+
+/**
+ * Turns each block's plan into signed liquidation calls and sends them: bundles to every relay
+ * (`sendBundles`), or, by configuration or when the configured endpoints are unreachable, one transaction at a
+ * time through a private RPC or the public mempool (`sendOneByOne`), saying which fallback it took. Each block
+ * it first settles earlier submissions from receipts and the indexed positions, clearing their in-flight
+ * records, so the decision re-plans whatever did not land: that is how a bundle is resubmitted each block
+ * until it lands or stops being worth it.
+ */
+export class Executor {
+  readonly totals: ExecutionTotals = {
+    sent: 0,
+    included: 0,
+    reverted: 0,
+    beaten: 0,
+    dropped: 0,
+    cancelled: 0,
+    gasSpentWei: 0n,
+    gasLostWei: 0n,
+  };
+  private readonly keys: KeyRing;
+  private readonly book: SubmissionBook;
+  private readonly nonces = new NonceManager();
+  /** The mode whose endpoints were last found down, so an outage is logged once and its end too. */
+  private unreachable: SubmissionMode | null = null;
+
+  constructor(private readonly deps: ExecutorDeps) {
+    this.keys = new KeyRing(deps.signers);
+    this.book = new SubmissionBook(deps.inFlight);
+  }
+
+  /** Our keys' addresses, primary first: the decision's `ourAddresses`. */
+  get addresses(): [Address, ...Address[]] {
+    return this.keys.addresses;
+  }
+
+  /** Submissions that may still land. */
+  get pendingCount(): number {
+    return this.book.size;
+  }
+
+  /**
+   * One head block: settle what earlier blocks sent, then send the plan for the next block. A null plan (the
+   * keeper is not acting) only settles.
+   */
+  async onBlock(head: BlockRef, plan: Plan | null): Promise<ExecutionReport> {
+    const headBlock = BigInt(head.number);
+    const { outcomes, landedNow } = await this.settle(headBlock);
+    const report: ExecutionReport = {
+      headBlock,
+      mode: null,
+      sent: [],
+      dropped: [],
+      outcomes,
+      fallback: null,
+    };
+    if (plan === null || plan.actions.length === 0) return report;
+
+    // A plan from a mirror that lags the chain may still ask for a step of ours that has just landed.
+    const fresh: PlannedAction[] = [];
+    for (const action of plan.actions) {
+      const landed = landedNow.get(action.positionId);
+      if (landed !== undefined && sameStep(landed, action.kind)) {
+        report.dropped.push(
+          droppedAction(action, action.sender, `our ${landed} has just landed; the plan predates it`),
+        );
+      } else fresh.push(action);
+    }
+    const { bySender, dropped } = assignSenders(fresh, this.addresses);
+    report.dropped.push(...dropped);
+    const context = await this.blockContext(head, headBlock, plan);
+
+    let pending = bySender;
+    let mode: SubmissionMode | null = this.deps.settings.mode;
+    while (mode !== null && pending.size > 0) {
+      report.mode = mode;
+      const result = await this.sendWith(mode, pending, context);
+      report.sent.push(...result.sent);
+      report.dropped.push(...result.dropped);
+      pending = result.unsent;
+      if (result.downReason === null) {
+        if (this.unreachable === mode) {
+          this.deps.log.info({ mode }, `${mode} endpoints reachable again`);
+          this.unreachable = null;
+        }
+        break;
+      }
+      const next = this.fallbackAfter(mode);
+      const what = mode === 'bundle' ? 'relay is down' : `${mode} endpoint is down`;
+      report.fallback =
+        next === null
+          ? `${what} (${result.downReason}): no fallback configured, not sending`
+          : `${what} (${result.downReason}) → falling back to ${next}`;
+      if (this.unreachable !== mode) this.deps.log.warn({ mode, fallback: next }, report.fallback);
+      this.unreachable = mode;
+      if (next === null) {
+        for (const [sender, actions] of pending)
+          for (const action of actions) report.dropped.push(droppedAction(action, sender, report.fallback));
+      }
+      mode = next;
+    }
+    this.totals.sent += report.sent.length;
+    return report;
+  }
+
+  private sendWith(mode: SubmissionMode, bySender: Map<Address, PlannedAction[]>, context: BlockContext) {
+    const { rpc, relays, privateRpc, settings, log } = this.deps;
+    if (mode === 'bundle')
+      return sendBundles({ rpc, relays, keys: this.keys, book: this.book, log }, bySender, context);
+    return sendOneByOne(
+      {
+        rpc,
+        privateRpc,
+        keys: this.keys,
+        book: this.book,
+        nonces: this.nonces,
+        targetBlocks: settings.targetBlocks,
+      },
+      mode,
+      bySender,
+      context,
+    );
+  }
+
+  /** Bundles fall back to the configured mode; a private RPC only to the public mempool; nothing after that. */
+  private fallbackAfter(mode: SubmissionMode): SubmissionMode | null {
+    const { mode: primary, fallback } = this.deps.settings;
+    if (fallback === 'none' || mode === 'public') return null;
+    if (mode === 'bundle') return fallback;
+    return primary === 'private-rpc' && fallback === 'public' ? 'public' : null;
+  }
+
+  private async blockContext(head: BlockRef, headBlock: bigint, plan: Plan): Promise<BlockContext> {
+    const block = (await this.deps.rpc.send('eth_getBlockByHash', [head.hash, false])) as RawBlock | null;
+    // A head the node no longer has was reorged away: fees and nonces from it would be guesses.
+    if (block === null) throw new KeeperError(`block ${head.number} (${head.hash}) is no longer on chain`);
+    const baseFee = nextBaseFee(
+      BigInt(block.baseFeePerGas ?? 0),
+      BigInt(block.gasUsed),
+      BigInt(block.gasLimit),
+    );
+    const { settings, chainId, marginModule } = this.deps;
+    return {
+      head,
+      headBlock,
+      nextBlock: plan.blockNumber,
+      nextTimestampSec: plan.timestampSec,
+      bundle: {
+        chainId,
+        marginModule,
+        nextBlock: plan.blockNumber,
+        nextBaseFeePerGasWei: baseFee,
+        targetBlocks: settings.targetBlocks,
+        fees: settings.fees,
+        gasLimitMarginBps: settings.gasLimitMarginBps,
+        rewardReceiver: settings.rewardReceiver,
+      },
+    };
+  }
+
+  private async settle(
+    headBlock: bigint,
+  ): Promise<{ outcomes: ActionOutcome[]; landedNow: Map<bigint, ActionKind> }> {
+    const outcomes: ActionOutcome[] = [];
+    const landedNow = new Map<bigint, ActionKind>();
+    const ours = new Set(this.addresses);
+    const { rpc, relays, privateRpc, settings, log } = this.deps;
+    for (const [id, submission] of this.book.entries()) {
+      if (headBlock < submission.firstTargetBlock) continue;
+      const found = await findReceipt(rpc, [
+        ...submission.txHashes,
+        ...(submission.cancelHash ? [submission.cancelHash] : []),
+      ]);
+      const position = this.deps.positionOf(submission.positionId);
+      let classified: ClassifiedOutcome | null;
+      if (found !== null && found.hash === submission.cancelHash) {
+        const why = takenBy(submission.kind, position, ours) ?? 'no longer needed';
+        classified = {
+          outcome: 'cancelled',
+          blockNumber: found.receipt.blockNumber,
+          gasCostWei: found.receipt.gasUsed * found.receipt.effectiveGasPriceWei,
+          detail: `replaced by a no-op in block ${found.receipt.blockNumber}: ${why}`,
+        };
+      } else if (found === null && submission.mode === 'public') {
+        const tender = { rpc, privateRpc, keys: this.keys, book: this.book, settings, log };
+        classified = await tendPublicTx(tender, submission, position, ours, headBlock);
+      } else {
+        classified = classifyOutcome(submission, found?.receipt ?? null, position, ours, headBlock);
+      }
+      if (classified === null) continue;
+      this.book.settle(id);
+      this.nonces.settle(submission.sender, submission.nonce);
+      if (classified.outcome === 'included') landedNow.set(submission.positionId, submission.kind);
+      const stillTargeted = submission.replacementUuid !== null && headBlock < submission.lastTargetBlock;
+      if (classified.outcome === 'beaten' && stillTargeted)
+        await this.withdraw(relays, submission.replacementUuid);
+      this.count(classified);
+      outcomes.push({
+        positionId: submission.positionId,
+        kind: submission.kind,
+        sender: submission.sender,
+        txHash: submission.txHashes[submission.txHashes.length - 1] ?? id,
+        ...classified,
+      });
+    }
+    return { outcomes, landedNow };
+  }
+
+  /** Best effort: a bundle for later blocks whose step someone else took would only be dropped there anyway. */
+  private async withdraw(relays: readonly BundleRelay[], replacementUuid: string | null): Promise<void> {
+    if (replacementUuid === null) return;
+    await Promise.all(
+      relays.map((relay) =>
+        relay.cancel(replacementUuid).catch((err: unknown) => {
+          this.deps.log.debug({ relay: relay.name, err: (err as Error).message }, 'eth_cancelBundle failed');
+        }),
+      ),
+    );
+  }
+
+  private count(outcome: ClassifiedOutcome): void {
+    this.totals[outcome.outcome] += 1;
+    this.totals.gasSpentWei += outcome.gasCostWei;
+    if (outcome.outcome === 'reverted') this.totals.gasLostWei += outcome.gasCostWei;
+  }
+}
+
+function sameStep(landed: ActionKind, planned: ActionKind): boolean {
+  const freezing = (kind: ActionKind) => kind === 'freeze' || kind === 'refreeze';
+  return landed === planned || (freezing(landed) && freezing(planned));
+}

@@ -1,0 +1,168 @@
+import { keccak256, toQuantity } from 'ethers';
+import type { Logger } from 'pino';
+import type { RpcClient } from '../chain/RpcClient.js';
+import type { PlannedAction } from '../decision/types.js';
+import type { Address } from '../model/types.js';
+import { buildBundle } from './buildBundle.js';
+import type { BundleRelay } from './BundleRelay.js';
+import { droppedAction } from './droppedAction.js';
+import { SubmissionError } from './ExecutionError.js';
+import type { KeyRing } from './KeyRing.js';
+import { nonceAt } from './nonceAt.js';
+import type { SubmissionBook } from './SubmissionBook.js';
+import type { BlockContext, BundleDraft, ModeResult } from './types.js';
+
+export interface BundleSenderDeps {
+  rpc: Pick<RpcClient, 'send'>;
+  relays: readonly BundleRelay[];
+  keys: KeyRing;
+  book: SubmissionBook;
+  log: Logger;
+}
+
+type Simulated =
+  | { kind: 'ok'; errors: (string | null)[] }
+  | { kind: 'refused'; reason: string }
+  | { kind: 'down'; reason: string };
+
+/**
+ * Bundle mode for one block: per key, its actions as one bundle, simulated for the next block at its
+ * timestamp (eth_callBundle on the first relay that answers); a call that would revert is dropped and the rest
+ * re-signed with closed-up nonces until the bundle simulates clean; then it goes to every relay for each target
+ * block. Actions are left unsent, for the fallback, when no relay can be reached.
+ */
+export async function sendBundles(
+  deps: BundleSenderDeps,
+  bySender: Map<Address, PlannedAction[]>,
+  context: BlockContext,
+): Promise<ModeResult> {
+  const result: ModeResult = { sent: [], dropped: [], unsent: new Map(), downReason: null };
+  const ready: { draft: BundleDraft; signed: string[] }[] = [];
+  for (const [sender, actions] of bySender) {
+    if (result.downReason !== null) {
+      result.unsent.set(sender, actions);
+      continue;
+    }
+    const nonce = await nonceAt(deps.rpc, sender, toQuantity(context.head.number));
+    let current = actions;
+    while (current.length > 0) {
+      const built = buildBundle(sender, current, nonce, context.bundle);
+      result.dropped.push(...built.dropped);
+      if (built.draft === null) break;
+      const draft = built.draft;
+      const signed = await deps.keys.sign(
+        draft.txs.map((tx) => tx.request),
+        sender,
+      );
+      const simulated = await simulateBundle(deps.relays, signed, context);
+      if (simulated.kind === 'down') {
+        result.downReason = simulated.reason;
+        result.unsent.set(
+          sender,
+          draft.txs.map((tx) => tx.action),
+        );
+        break;
+      }
+      if (simulated.kind === 'refused') {
+        for (const tx of draft.txs)
+          result.dropped.push(droppedAction(tx.action, sender, `simulation refused: ${simulated.reason}`));
+        break;
+      }
+      const failing = new Set(simulated.errors.flatMap((error, i) => (error === null ? [] : [i])));
+      if (failing.size === 0) {
+        ready.push({ draft, signed });
+        break;
+      }
+      draft.txs.forEach((tx, i) => {
+        if (failing.has(i))
+          result.dropped.push(droppedAction(tx.action, sender, `would revert: ${simulated.errors[i]}`));
+      });
+      current = draft.txs.filter((_, i) => !failing.has(i)).map((tx) => tx.action);
+    }
+  }
+  for (const { draft, signed } of ready) {
+    const sent = await sendToRelays(deps.relays, draft, signed);
+    if (sent.accepted.length > 0) {
+      draft.txs.forEach((tx, i) =>
+        result.sent.push(
+          deps.book.record('bundle', tx.action, tx.request, signed[i] as string, context, {
+            replacementUuid: draft.replacementUuid,
+            relaysAccepted: sent.accepted.length,
+            lastTargetBlock: draft.targetBlocks[draft.targetBlocks.length - 1] ?? context.nextBlock,
+          }),
+        ),
+      );
+      for (const failure of sent.failures)
+        deps.log.warn({ uuid: draft.replacementUuid }, `bundle not taken: ${failure.message}`);
+    } else if (sent.failures.every((failure) => !failure.reachable)) {
+      result.downReason ??= sent.failures.map((f) => f.message).join('; ') || 'no relay configured';
+      result.unsent.set(
+        draft.sender,
+        draft.txs.map((tx) => tx.action),
+      );
+    } else {
+      const reason = sent.failures.map((f) => f.message).join('; ');
+      for (const tx of draft.txs)
+        result.dropped.push(droppedAction(tx.action, draft.sender, `relays refused: ${reason}`));
+    }
+  }
+  return result;
+}
+
+async function simulateBundle(
+  relays: readonly BundleRelay[],
+  signed: string[],
+  context: BlockContext,
+): Promise<Simulated> {
+  const unreachable: string[] = [];
+  for (const relay of relays) {
+    try {
+      const simulation = await relay.simulate(
+        signed,
+        context.nextBlock,
+        context.headBlock,
+        context.nextTimestampSec,
+      );
+      const byHash = new Map(simulation.results.map((r) => [r.txHash.toLowerCase(), r]));
+      const errors = signed.map((raw, i) => {
+        const result = byHash.get(keccak256(raw)) ?? simulation.results[i];
+        return result === undefined ? 'no simulation result' : result.error;
+      });
+      return { kind: 'ok', errors };
+    } catch (err) {
+      if (!(err instanceof SubmissionError)) throw err;
+      if (err.reachable) return { kind: 'refused', reason: err.message };
+      unreachable.push(err.message);
+    }
+  }
+  return { kind: 'down', reason: unreachable.join('; ') || 'no relay configured' };
+}
+
+/** Every relay, every target block, at once; a relay counts as taking it when it took any of them. */
+async function sendToRelays(
+  relays: readonly BundleRelay[],
+  draft: BundleDraft,
+  signed: string[],
+): Promise<{ accepted: string[]; failures: SubmissionError[] }> {
+  const options = {
+    replacementUuid: draft.replacementUuid,
+    minTimestampSec: draft.minTimestampSec,
+    maxTimestampSec: draft.maxTimestampSec,
+  };
+  const accepted = new Set<string>();
+  const failures: SubmissionError[] = [];
+  await Promise.all(
+    relays.flatMap((relay) =>
+      draft.targetBlocks.map(async (block) => {
+        try {
+          await relay.send(signed, block, options);
+          accepted.add(relay.name);
+        } catch (err) {
+          if (!(err instanceof SubmissionError)) throw err;
+          failures.push(err);
+        }
+      }),
+    ),
+  );
+  return { accepted: [...accepted], failures: failures.filter((f) => !accepted.has(f.endpoint)) };
+}

@@ -1,0 +1,102 @@
+import { Wallet } from 'ethers';
+import type { Logger } from 'pino';
+import type { RpcClient } from '../chain/RpcClient.js';
+import type { KeeperConfig } from '../config/configSchema.js';
+import { loadSigner } from '../config/loadSigner.js';
+import type { InFlightAction } from '../decision/types.js';
+import { ConfigError } from '../errors/KeeperError.js';
+import type { PositionState } from '../model/types.js';
+import { Executor } from './Executor.js';
+import { executionSettings } from './executionSettings.js';
+import { FlashbotsRelay } from './FlashbotsRelay.js';
+
+/**
+ * What sending needs from the configuration, checked before anything starts so that a keeper that could not
+ * send says which setting is missing instead of following the chain first.
+ */
+export function checkExecutionConfig(config: KeeperConfig): void {
+  const { execution } = config;
+  if (!config.signer) {
+    throw new ConfigError(
+      'run without --dry-run sends liquidations and needs a signer: set signer.keystore (with signer.passwordFile ' +
+        'or signer.passwordEnv) or signer.privateKey, or pass --dry-run to only print the plan',
+    );
+  }
+  const modes = new Set([execution.mode, execution.fallback]);
+  if (execution.mode === 'bundle' && execution.relays.length === 0)
+    throw new ConfigError('execution.mode is bundle but execution.relays lists no relay');
+  if (modes.has('private-rpc') && !execution.privateRpcUrl)
+    throw new ConfigError('execution uses the private-rpc mode but execution.privateRpcUrl is not set');
+  if ((execution.mode === 'bundle' || modes.has('private-rpc')) && !config.flashbotsAuthKey)
+    throw new ConfigError(
+      'relay requests are signed with flashbotsAuthKey (a key of its own, holding no funds), which is not set',
+    );
+}
+
+/**
+ * Execution from configuration: the liquidator keys (the signer, then the pool), the relays and the private
+ * RPC, each request to them signed with the Flashbots auth key. Refuses, naming the missing setting, rather
+ * than starting a keeper that could not send, and refuses an auth key that is also a liquidator key (the
+ * relays' reputation key is not meant to hold or move funds).
+ */
+export async function startExecution(options: {
+  config: KeeperConfig;
+  rpc: RpcClient;
+  inFlight: Map<bigint, InFlightAction>;
+  positionOf: (positionId: bigint) => PositionState | undefined;
+  env: NodeJS.ProcessEnv;
+  log: Logger;
+  prompt?: (question: string) => Promise<string>;
+}): Promise<Executor> {
+  const { config, log } = options;
+  const { execution } = config;
+  checkExecutionConfig(config);
+  const signerOptions = { env: options.env, log, prompt: options.prompt };
+  const signers = [await loadSigner(config.signer as NonNullable<KeeperConfig['signer']>, signerOptions)];
+  for (const extra of execution.signerPool) signers.push(await loadSigner(extra, signerOptions));
+  let authSigner: Wallet | undefined;
+  if (config.flashbotsAuthKey) {
+    try {
+      authSigner = new Wallet(config.flashbotsAuthKey.reveal());
+    } catch {
+      throw new ConfigError('flashbotsAuthKey is not a valid private key');
+    }
+    const auth = authSigner.address;
+    if (signers.some((signer) => signer.address === auth))
+      throw new ConfigError(
+        'flashbotsAuthKey must not be a liquidator key: give the relays a key of its own',
+      );
+  }
+  const relayOf = (url: string) =>
+    new FlashbotsRelay({
+      url,
+      authSigner: authSigner as Wallet,
+      chain: options.rpc.provider,
+      chainId: config.chainId,
+      timeoutMs: execution.relayTimeoutMs,
+    });
+  const relays = authSigner ? execution.relays.map(relayOf) : [];
+  const executor = new Executor({
+    chainId: config.chainId,
+    marginModule: config.marginModule,
+    rpc: options.rpc,
+    signers,
+    relays,
+    privateRpc: authSigner && execution.privateRpcUrl ? relayOf(execution.privateRpcUrl) : null,
+    settings: executionSettings(execution),
+    inFlight: options.inFlight,
+    positionOf: options.positionOf,
+    log: log.child({ component: 'execution' }),
+  });
+  log.info(
+    {
+      mode: execution.mode,
+      fallback: execution.fallback,
+      relays: relays.map((r) => r.name),
+      keys: executor.addresses,
+      relayAuth: authSigner?.address,
+    },
+    'execution ready',
+  );
+  return executor;
+}

@@ -1,0 +1,30 @@
+/** Builders shared by the execution tests: planned actions with every field overridable. */
+import type { PlannedAction } from '../decision/types.js';
+import type { Address } from '../model/types.js';
+
+export const address = (suffix: string): Address => `0x${suffix.padStart(40, '0')}` as Address;
+
+export const KEY_A = address('a1');
+export const KEY_B = address('a2');
+export const KEY_C = address('a3');
+export const MODULE = address('5f');
+export const gwei = 10n ** 9n;
+
+export function makeAction(overrides: Partial<PlannedAction> = {}): PlannedAction {
+  return {
+    positionId: 7n,
+    orderId: 3n,
+    kind: 'freeze',
+    sender: KEY_A,
+    phase: 'liquidatable',
+    reason: 'profitable',
+    gasUnits: 100_000n,
+    expectedCostWei: 10n ** 15n,
+    expectedProfitWei: 10n ** 16n,
+    rewardValueWei: 11n * 10n ** 15n,
+    completeBySec: null,
+    liquidatableAtSec: 1_700_000_012n,
+    detail: '',
+    ...overrides,
+  };
+}
