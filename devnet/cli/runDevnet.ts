@@ -1,19 +1,25 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Interface, Wallet, keccak256, toUtf8Bytes } from 'ethers';
 import { runCommand } from '../../keeper/src/cli/runCommand.js';
 import { Devnet } from '../Devnet.js';
 import { startGraphHost } from '../graph-host/GraphHost.js';
+import { startRelay } from '../relay/startRelay.js';
+import { contractLiquidatable } from '../scenario/contractLiquidatable.js';
+import { crashPrices } from '../scenario/crashPrices.js';
+import { gasLostWei } from '../scenario/gasLostWei.js';
 import { randomPriceMove, seededRandom, setUpKeeperMarket } from '../scenario/keeperMarket.js';
 
 export interface RunDevnetOptions {
+  scenario: 'market' | 'crash';
   /** Wall-clock milliseconds between market steps (each step mines a few blocks). */
   stepIntervalMs: number;
   secondsPerBlock: number;
   positions: number;
-  /** Stop after this many market steps (0: until interrupted). */
+  /** Market scenario: stop after this many steps (0: until interrupted). */
   steps: number;
-  /** Stop right after setting up (no graph host, no keeper). */
+  /** Market scenario: stop right after setting up. Crash scenario: exit after the summary line. */
   exitWhenDone: boolean;
   seed: number;
   log: (line: string) => void;
@@ -23,18 +29,24 @@ export interface RunDevnetOptions {
 export const deploymentFile = join(dirname(fileURLToPath(import.meta.url)), '..', 'build', 'deployment.json');
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const events = new Interface([
+  'event PositionFrozen(uint256 indexed positionId, address indexed liquidator, uint256 timestamp)',
+  'event Liquidation(uint256 indexed positionId, uint256 indexed orderId, address indexed liquidator, address feeReceiver)',
+]);
 
 /**
  * The README's main job: the devnet chain and contracts, a market (lenders, borrowers, a trader moving
- * prices), the graph host indexing it, and the keeper following the chain through the graph host in dry-run
- * mode, printing its line and plan for every block. (Sending the plan arrives with the execution module.)
+ * prices), the graph host indexing it, the Flashbots-style relay, and the keeper with a funded key following
+ * the chain, freezing and completing liquidations through bundles. Blocks are paced on the keeper: a block is
+ * mined only after the keeper handled the one before, like a keeper that keeps up with 12-second blocks.
+ * The crash scenario drops every price at once and ends with
+ * `liquidated=<n> missed=<n> late_blocks_max=<n> gas_lost_wei=<n>`.
  */
 export async function runDevnet(options: RunDevnetOptions): Promise<void> {
   const started = performance.now();
   const devnet = await Devnet.start({ secondsPerBlock: options.secondsPerBlock });
   const stopAll: (() => Promise<void>)[] = [() => devnet.stop()];
   try {
-    const deployedMs = performance.now() - started;
     const market = await setUpKeeperMarket(devnet, { positions: options.positions, seed: options.seed });
     const totalMs = performance.now() - started;
     const head = await devnet.producer.latest();
@@ -56,56 +68,160 @@ export async function runDevnet(options: RunDevnetOptions): Promise<void> {
       `  market: ${market.orders.length} orders, ${market.positionIds.length} positions, ${market.pools.length} pools; head block ${head.number}`,
     );
     options.log(`  addresses written to ${deploymentFile}`);
-    options.log(
-      `devnet-startup: deploy_ms=${Math.round(deployedMs)} total_ms=${Math.round(totalMs)} (chain + contracts + market)`,
-    );
-    if (options.exitWhenDone) return;
+    options.log(`devnet-startup: total_ms=${Math.round(totalMs)} (chain + contracts + market)`);
+    if (options.exitWhenDone && options.scenario === 'market') return;
 
-    const host = await startGraphHost({ rpcUrl: devnet.rpcUrl, chainId: devnet.chainId, pollIntervalMs: 50 });
+    // Pacing first: the relay's hook must run last, right before the block is mined.
+    let handled = -1;
+    let pacing = false;
+    const everLiquidatable = new Map<bigint, number>();
+    devnet.producer.onBeforeBlock(async (next) => {
+      if (!pacing) return;
+      const deadline = Date.now() + 15_000;
+      while (handled < next.number - 1 && Date.now() < deadline) await sleep(10);
+      const parent = await devnet.producer.latest();
+      const due = await contractLiquidatable(
+        devnet.provider,
+        devnet.addresses.marginModule,
+        parent.hash,
+        next.timestampSec,
+      );
+      for (const id of due) if (!everLiquidatable.has(id)) everLiquidatable.set(id, next.number);
+    });
+    const host = await startGraphHost({ rpcUrl: devnet.rpcUrl, chainId: devnet.chainId, pollIntervalMs: 20 });
     stopAll.unshift(() => host.stop());
+    const relay = await startRelay({ devnet });
+    stopAll.unshift(() => relay.stop());
     options.log(`graph host: ${host.url}`);
+    options.log(`relay: ${relay.url}`);
+    // Devnet keys: derived from fixed seeds, funded here, never printed.
+    const liquidator = new Wallet(keccak256(toUtf8Bytes('dex223-keeper devnet liquidator')));
+    const authKey = new Wallet(keccak256(toUtf8Bytes('dex223-keeper devnet flashbots auth')));
+    await devnet.provider.send('anvil_setBalance', [liquidator.address, `0x${(10n ** 21n).toString(16)}`]);
+    options.log(`keeper: liquidator ${liquidator.address}`);
+
     const keeperStop = new AbortController();
     const keeper = runCommand({
       flags: {
-        'dry-run': true,
         'chain-id': String(devnet.chainId),
         'rpc-urls': devnet.rpcUrl,
         'subgraph-url': host.url,
         'margin-module': devnet.addresses.marginModule,
         'block-time-sec': String(options.secondsPerBlock),
-        'poll-interval-ms': '100',
+        'poll-interval-ms': '20',
+        'subgraph.max-lag-blocks': '0',
         // The market's base token plays WETH here, so rewards (paid in it) are valued 1:1 in ETH.
         weth: market.base.address,
+        'execution.relays': relay.url,
         'ops.port': '0',
-        'ops.log-level': 'warn',
+        'ops.log-level': 'error',
       },
-      env: {},
+      env: {
+        DEX223_KEEPER_PRIVATE_KEY: liquidator.privateKey,
+        DEX223_KEEPER_FLASHBOTS_AUTH_KEY: authKey.privateKey,
+      },
       print: (line) => options.log(`keeper | ${line}`),
       signal: keeperStop.signal,
+      onBlockHandled: (n) => {
+        handled = Math.max(handled, n);
+      },
     });
-    const random = seededRandom(options.seed + 1);
+    const keeperFailed = keeper.then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    // Start pacing once the keeper has handled the current head.
+    const first = await devnet.producer.latest();
+    while (handled < first.number) {
+      const failure = await Promise.race([keeperFailed, sleep(50).then(() => 'waiting' as const)]);
+      if (failure !== 'waiting') throw failure ?? new Error('the keeper stopped before handling a block');
+    }
+    pacing = true;
+    const firstBlock = first.number + 1;
     const interrupted = new AbortController();
     const onSignal = () => interrupted.abort();
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
     try {
-      for (
-        let step = 0;
-        !interrupted.signal.aborted && (options.steps === 0 || step < options.steps);
-        step++
-      ) {
-        await randomPriceMove(devnet, market, random);
-        await sleep(options.stepIntervalMs);
+      if (options.scenario === 'crash') {
+        options.log('scenario: every token loses 70 % of its price');
+        await crashPrices(devnet, market, 300_000n);
+        let quiet = 0;
+        for (let i = 0; i < 80 && quiet < 4 && !interrupted.signal.aborted; i++) {
+          const closedBefore = await closedCount(devnet, [...everLiquidatable.keys()]);
+          await devnet.producer.mine();
+          const closedAfter = await closedCount(devnet, [...everLiquidatable.keys()]);
+          quiet = closedAfter === closedBefore && closedAfter === everLiquidatable.size ? quiet + 1 : 0;
+        }
+      } else {
+        const random = seededRandom(options.seed + 1);
+        for (
+          let step = 0;
+          !interrupted.signal.aborted && (options.steps === 0 || step < options.steps);
+          step++
+        ) {
+          await randomPriceMove(devnet, market, random);
+          await sleep(options.stepIntervalMs);
+          await devnet.producer.mine();
+        }
       }
-      // Let the keeper see the last block before stopping it.
-      await sleep(Math.min(2000, options.stepIntervalMs + 500));
     } finally {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
+      pacing = false;
       keeperStop.abort();
       await keeper;
     }
+    const last = await devnet.producer.latest();
+    const summary = await summarize(devnet, liquidator.address, everLiquidatable, firstBlock, last.number);
+    options.log(summary);
   } finally {
     for (const stop of stopAll) await stop();
   }
+}
+
+async function closedCount(devnet: Devnet, ids: bigint[]): Promise<number> {
+  let closed = 0;
+  for (const id of ids) {
+    const p = (await devnet.contracts.marginModule.getFunction('positions')(id)) as unknown as {
+      open: boolean;
+    };
+    if (!p.open) closed += 1;
+  }
+  return closed;
+}
+
+/** The run's one-line result, from the chain: our freezes and completions against when positions became due. */
+async function summarize(
+  devnet: Devnet,
+  liquidator: string,
+  dueSince: Map<bigint, number>,
+  fromBlock: number,
+  toBlock: number,
+): Promise<string> {
+  const mm = devnet.addresses.marginModule;
+  const logs = await devnet.provider.getLogs({ address: mm, fromBlock, toBlock });
+  const frozenAt = new Map<bigint, number>();
+  const completedAt = new Map<bigint, number>();
+  for (const log of logs) {
+    const parsed = events.parseLog(log);
+    if (!parsed || (parsed.args.getValue('liquidator') as string).toLowerCase() !== liquidator.toLowerCase())
+      continue;
+    const id = parsed.args.getValue('positionId') as bigint;
+    if (parsed.name === 'PositionFrozen' && !frozenAt.has(id)) frozenAt.set(id, log.blockNumber);
+    if (parsed.name === 'Liquidation') completedAt.set(id, log.blockNumber);
+  }
+  let late = 0;
+  let missed = 0;
+  for (const [id, dueBlock] of dueSince) {
+    const frozen = frozenAt.get(id);
+    const completed = completedAt.get(id);
+    if (frozen === undefined || completed === undefined) {
+      missed += 1;
+      continue;
+    }
+    late = Math.max(late, frozen - dueBlock, completed - (frozen + 1));
+  }
+  const lost = await gasLostWei(devnet.provider, fromBlock, toBlock, new Set([liquidator.toLowerCase()]));
+  return `liquidated=${completedAt.size} missed=${missed} late_blocks_max=${late} gas_lost_wei=${lost}`;
 }

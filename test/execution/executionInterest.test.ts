@@ -7,7 +7,7 @@ import { setUpKeeperMarket, type KeeperMarket } from '../../devnet/scenario/keep
 import { FlashbotsRelay } from '../../keeper/src/execution/FlashbotsRelay.js';
 import { formatExecutionTotals } from '../../keeper/src/execution/formatExecutionLines.js';
 import { requireDevnetBuild } from '../graph-host/requireDevnetBuild.js';
-import { contractLiquidatable } from '../support/contractLiquidatable.js';
+import { contractLiquidatable } from '../../devnet/scenario/contractLiquidatable.js';
 import { fundedKeys, startTestKeeper } from './support/startTestKeeper.js';
 import { blockReceipts, eventsIn, gasLostWei } from './support/blockReceipts.js';
 

@@ -4,9 +4,9 @@ import { Devnet } from '../../devnet/Devnet.js';
 import { startGraphHost, type GraphHost } from '../../devnet/graph-host/GraphHost.js';
 import { setUpKeeperMarket, type KeeperMarket } from '../../devnet/scenario/keeperMarket.js';
 import { requireDevnetBuild } from '../graph-host/requireDevnetBuild.js';
-import { contractLiquidatable } from '../support/contractLiquidatable.js';
+import { contractLiquidatable } from '../../devnet/scenario/contractLiquidatable.js';
 import { fundedKeys, startTestKeeper } from './support/startTestKeeper.js';
-import { crashPrices } from './support/crashPrices.js';
+import { crashPrices } from '../../devnet/scenario/crashPrices.js';
 import { blockReceipts, eventsIn, gasLostWei } from './support/blockReceipts.js';
 
 let devnet: Devnet;

@@ -9,9 +9,9 @@ import { FlashbotsRelay } from '../../keeper/src/execution/FlashbotsRelay.js';
 import { replacementUuid } from '../../keeper/src/execution/replacementUuid.js';
 import type { Address } from '../../keeper/src/model/types.js';
 import { requireDevnetBuild } from '../graph-host/requireDevnetBuild.js';
-import { contractLiquidatable } from '../support/contractLiquidatable.js';
+import { contractLiquidatable } from '../../devnet/scenario/contractLiquidatable.js';
 import { fundedKeys, startTestKeeper, type TestKeeper } from './support/startTestKeeper.js';
-import { crashPrices } from './support/crashPrices.js';
+import { crashPrices } from '../../devnet/scenario/crashPrices.js';
 import { blockReceipts, eventsIn, gasLostWei } from './support/blockReceipts.js';
 
 const GWEI = 10n ** 9n;

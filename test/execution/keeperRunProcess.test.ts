@@ -7,8 +7,8 @@ import { startGraphHost, type GraphHost } from '../../devnet/graph-host/GraphHos
 import { startRelay, type Relay } from '../../devnet/relay/startRelay.js';
 import { setUpKeeperMarket, type KeeperMarket } from '../../devnet/scenario/keeperMarket.js';
 import { requireDevnetBuild } from '../graph-host/requireDevnetBuild.js';
-import { contractLiquidatable } from '../support/contractLiquidatable.js';
-import { crashPrices } from './support/crashPrices.js';
+import { contractLiquidatable } from '../../devnet/scenario/contractLiquidatable.js';
+import { crashPrices } from '../../devnet/scenario/crashPrices.js';
 import { blockReceipts, eventsIn, gasLostWei } from './support/blockReceipts.js';
 
 const bin = join(import.meta.dirname, '..', '..', 'bin', 'dex223-keeper.mjs');
@@ -169,5 +169,60 @@ describe('dex223-keeper run, sending', () => {
     );
     expect(run.stdout() + run.stderr()).not.toContain(LIQUIDATOR_KEY.slice(2, 24));
     expect(run.stdout() + run.stderr()).not.toContain(AUTH_KEY.slice(2, 24));
+  }, 120_000);
+
+  it('killed (SIGKILL) after its freezes landed, a restarted keeper process completes them in the next block', async () => {
+    const liquidator = new Wallet(LIQUIDATOR_KEY).address.toLowerCase();
+    // Sixty days pass: the steep orders' interest makes more positions insolvent (the price crash above
+    // already took those that prices alone could).
+    await devnet.producer.advanceTime(60 * 86_400);
+    const crash = await devnet.producer.mine();
+    const truth = await contractLiquidatable(
+      devnet.provider,
+      devnet.addresses.marginModule,
+      crash.hash,
+      crash.timestampSec + 12,
+    );
+    expect(truth.size).toBeGreaterThanOrEqual(1);
+    const env = { DEX223_KEEPER_PRIVATE_KEY: LIQUIDATOR_KEY, DEX223_KEEPER_FLASHBOTS_AUTH_KEY: AUTH_KEY };
+    const first = runKeeper(['run', ...keeperArgs({ 'execution.relays': relay.url })], env);
+    let freezeBlock;
+    try {
+      await waitFor(
+        first,
+        (out) =>
+          count(out, new RegExp(`^  sent freeze position \\d+ .* for block ${crash.number + 1} `)) ===
+          truth.size,
+        `${truth.size} freezes sent for block ${crash.number + 1}`,
+      );
+      freezeBlock = await devnet.producer.mine();
+    } finally {
+      // Killed outright, before it could see its freezes land: no cleanup, no goodbye.
+      first.child.kill('SIGKILL');
+      await first.exited;
+    }
+    expect(
+      new Set(eventsIn(await blockReceipts(devnet, freezeBlock.number), 'PositionFrozen').keys()),
+    ).toEqual(truth);
+    const second = runKeeper(['run', ...keeperArgs({ 'execution.relays': relay.url })], env);
+    try {
+      await waitFor(
+        second,
+        (out) =>
+          count(out, new RegExp(`^  sent complete position \\d+ .* for block ${freezeBlock.number + 1} `)) ===
+          truth.size,
+        `${truth.size} completions sent for block ${freezeBlock.number + 1} by the restarted keeper`,
+      );
+      const completeBlock = await devnet.producer.mine();
+      const receipts = await blockReceipts(devnet, completeBlock.number);
+      expect(new Set(eventsIn(receipts, 'Liquidation').keys())).toEqual(truth);
+      expect(gasLostWei(receipts, new Set([liquidator]))).toBe(0n);
+      console.log(
+        `keeper-restart-process: positions=${truth.size} frozen_in=${freezeBlock.number} completed_in=${completeBlock.number}`,
+      );
+    } finally {
+      second.child.kill('SIGTERM');
+      expect(await second.exited).toBe(0);
+    }
   }, 120_000);
 });

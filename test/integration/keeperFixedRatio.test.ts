@@ -8,7 +8,7 @@ import type { Address } from '../../keeper/src/model/types.js';
 import { KeeperMetrics } from '../../keeper/src/ops/KeeperMetrics.js';
 import { KeeperCore } from '../../keeper/src/run/KeeperCore.js';
 import { requireDevnetBuild } from '../graph-host/requireDevnetBuild.js';
-import { contractLiquidatable } from '../support/contractLiquidatable.js';
+import { contractLiquidatable } from '../../devnet/scenario/contractLiquidatable.js';
 import {
   LOAN,
   openAllInCollateral,

@@ -23,8 +23,15 @@ commands:
             --step-interval-ms <n>    wall-clock time between market steps (default 1000)
             --seconds-per-block <n>   chain time between blocks (default 12)
             --seed <n>                market randomness (default 223)
+            --scenario <market|crash> market: prices wander until Ctrl-C or --steps; crash: every price
+                                      drops at once, the keeper liquidates, and a summary line ends it
             --exit-when-done          stop after setting up the chain and market
 `;
+
+function scenarioOf(value: string | boolean | undefined): 'market' | 'crash' {
+  if (value === 'market' || value === 'crash') return value;
+  throw new Error(`--scenario must be market or crash, got ${String(value)}`);
+}
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -45,6 +52,7 @@ async function main(argv: string[]): Promise<number> {
         steps: { type: 'string', default: '0' },
         seed: { type: 'string', default: '223' },
         'exit-when-done': { type: 'boolean', default: false },
+        scenario: { type: 'string', default: 'market' },
       },
       strict: true,
     });
@@ -61,6 +69,7 @@ async function main(argv: string[]): Promise<number> {
       steps: integer('steps', 0),
       seed: integer('seed', 0),
       exitWhenDone: values['exit-when-done'] === true,
+      scenario: scenarioOf(values.scenario),
       log: (line) => console.log(line),
     });
     return 0;

@@ -19,6 +19,8 @@ export async function runCommand(options: {
   env: NodeJS.ProcessEnv;
   print: (line: string) => void;
   signal?: AbortSignal;
+  /** Called once a head block is planned and its plan sent (the devnet paces its blocks on it). */
+  onBlockHandled?: (blockNumber: number) => void;
 }): Promise<number> {
   const dryRun =
     options.flags['dry-run'] === true ||
@@ -95,6 +97,7 @@ export async function runCommand(options: {
         const report = await executor.onBlock(head, outcome.kind === 'planned' ? outcome.plan : null);
         for (const line of formatExecutionLines(report)) options.print(line);
       }
+      options.onBlockHandled?.(head.number);
       health =
         outcome.kind === 'planned'
           ? {

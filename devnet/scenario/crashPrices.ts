@@ -1,7 +1,7 @@
 import type { Contract } from 'ethers';
-import type { Devnet } from '../../../devnet/Devnet.js';
-import type { KeeperMarket } from '../../../devnet/scenario/keeperMarket.js';
-import { movePrice } from '../../../devnet/scenario/pools.js';
+import type { Devnet } from '../Devnet.js';
+import type { KeeperMarket } from './keeperMarket.js';
+import { movePrice } from './pools.js';
 
 /**
  * A crash: every market token loses `1 - keepPpm/1e6` of its price against the base in every pool (each pool
