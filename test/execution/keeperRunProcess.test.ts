@@ -1,5 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { Wallet } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Devnet } from '../../devnet/Devnet.js';
@@ -7,11 +5,11 @@ import { startGraphHost, type GraphHost } from '../../devnet/graph-host/GraphHos
 import { startRelay, type Relay } from '../../devnet/relay/startRelay.js';
 import { setUpKeeperMarket, type KeeperMarket } from '../../devnet/scenario/keeperMarket.js';
 import { requireDevnetBuild } from '../graph-host/requireDevnetBuild.js';
+import { runKeeper, waitForStdout, type KeeperProcess } from '../support/keeperProcess.js';
 import { contractLiquidatable } from '../../devnet/scenario/contractLiquidatable.js';
 import { crashPrices } from '../../devnet/scenario/crashPrices.js';
 import { blockReceipts, eventsIn, gasLostWei } from './support/blockReceipts.js';
 
-const bin = join(import.meta.dirname, '..', '..', 'bin', 'dex223-keeper.mjs');
 const LIQUIDATOR_KEY = `0x${'4b'.repeat(32)}`;
 const AUTH_KEY = `0x${'a7'.repeat(32)}`;
 
@@ -34,26 +32,6 @@ afterAll(async () => {
   await devnet?.stop();
 });
 
-interface Run {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
-
-function runKeeper(args: string[], env: NodeJS.ProcessEnv = {}): Run {
-  const child = spawn(process.execPath, [bin, ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { PATH: process.env.PATH, ...env },
-  });
-  let out = '';
-  let err = '';
-  child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr?.on('data', (c: Buffer) => (err += c.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, stdout: () => out, stderr: () => err, exited };
-}
-
 function keeperArgs(overrides: Record<string, string> = {}): string[] {
   const flags: Record<string, string> = {
     'chain-id': String(devnet.chainId),
@@ -70,14 +48,8 @@ function keeperArgs(overrides: Record<string, string> = {}): string[] {
   return Object.entries(flags).flatMap(([k, v]) => [`--${k}`, v]);
 }
 
-async function waitFor(run: Run, test: (stdout: string) => boolean, what: string, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!test(run.stdout())) {
-    if (Date.now() > deadline || run.child.exitCode !== null)
-      throw new Error(`no ${what} in output:\n${run.stdout()}\n${run.stderr().slice(-3000)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+const waitFor = (run: KeeperProcess, test: (stdout: string) => boolean, what: string) =>
+  waitForStdout(run, test, what);
 
 const count = (text: string, pattern: RegExp): number => text.match(new RegExp(pattern, 'gm'))?.length ?? 0;
 

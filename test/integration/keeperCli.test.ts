@@ -1,5 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Devnet } from '../../devnet/Devnet.js';
 import { deployArtifact } from '../../devnet/deploy/deployCore.js';
@@ -11,8 +9,8 @@ import {
   type KeeperMarket,
 } from '../../devnet/scenario/keeperMarket.js';
 import { requireDevnetBuild } from '../graph-host/requireDevnetBuild.js';
+import { runKeeper, waitForStdout, type KeeperProcess } from '../support/keeperProcess.js';
 
-const bin = join(import.meta.dirname, '..', '..', 'bin', 'dex223-keeper.mjs');
 let devnet: Devnet;
 let host: GraphHost;
 let market: KeeperMarket;
@@ -43,33 +41,8 @@ function keeperFlags(overrides: Record<string, string> = {}): string[] {
   return Object.entries(flags).flatMap(([k, v]) => [`--${k}`, v]);
 }
 
-interface Run {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
-
-function runKeeper(args: string[], env: NodeJS.ProcessEnv = {}): Run {
-  const child = spawn(process.execPath, [bin, ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { PATH: process.env.PATH, ...env },
-  });
-  let out = '';
-  let err = '';
-  child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr?.on('data', (c: Buffer) => (err += c.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, stdout: () => out, stderr: () => err, exited };
-}
-
-async function waitForOutput(run: Run, pattern: RegExp, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!pattern.test(run.stdout())) {
-    if (Date.now() > deadline) throw new Error(`no ${pattern} in output:\n${run.stdout()}\n${run.stderr()}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const waitForOutput = (run: KeeperProcess, pattern: RegExp) =>
+  waitForStdout(run, (out) => pattern.test(out), String(pattern));
 
 describe('the keeper as a process', () => {
   it('status prints the positions nearest to liquidation', async () => {
