@@ -1,11 +1,9 @@
+import { allHostFunctions } from '../../devnet/graph-host/runtime/allHostFunctions.js';
 import { AbiCoder, Interface, keccak256, toUtf8Bytes } from 'ethers';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_BUILD_DIR } from '../../devnet/graph-host/GraphHost.js';
 import { AscHeap, type AscExports } from '../../devnet/graph-host/runtime/AscHeap.js';
 import { bytesToHex, hexToBytes } from '../../devnet/graph-host/runtime/byteCodecs.js';
-import { conversionHostFunctions } from '../../devnet/graph-host/runtime/conversionHostFunctions.js';
-import { dataSourceHostFunctions } from '../../devnet/graph-host/runtime/dataSourceHostFunctions.js';
-import { diagnosticHostFunctions } from '../../devnet/graph-host/runtime/diagnosticHostFunctions.js';
 import {
   newBigDecimal,
   newBigInt,
@@ -14,19 +12,14 @@ import {
   readBigInt,
   readEntity,
 } from '../../devnet/graph-host/runtime/entityCodec.js';
-import { ethereumHostFunctions } from '../../devnet/graph-host/runtime/ethereumHostFunctions.js';
 import { newEthValue, readEthValue, type EthValue } from '../../devnet/graph-host/runtime/ethValueCodec.js';
 import type { ChainAccess, HostContext, HostFunction } from '../../devnet/graph-host/runtime/HostContext.js';
 import {
   SUPPORTED_HOST_FUNCTIONS,
   UNSUPPORTED_HOST_FUNCTIONS,
 } from '../../devnet/graph-host/runtime/hostFunctionNames.js';
-import { jsonHostFunctions } from '../../devnet/graph-host/runtime/jsonHostFunctions.js';
 import { loadSubgraph, type LoadedSubgraph } from '../../devnet/graph-host/runtime/loadSubgraph.js';
 import { MappingFailure } from '../../devnet/graph-host/runtime/MappingFailure.js';
-import { numberHostFunctions } from '../../devnet/graph-host/runtime/numberHostFunctions.js';
-import { storeHostFunctions } from '../../devnet/graph-host/runtime/storeHostFunctions.js';
-import { unsupportedHostFunctions } from '../../devnet/graph-host/runtime/unsupportedHostFunctions.js';
 import { BigDecimalValue } from '../../devnet/graph-host/runtime/BigDecimalValue.js';
 import { MemoryEntityStore } from '../../devnet/graph-host/store/MemoryEntityStore.js';
 import type { EntityData, StoreValue } from '../../devnet/graph-host/store/types.js';
@@ -93,16 +86,7 @@ beforeEach(() => {
     created: [],
     log: () => undefined,
   };
-  fns = {
-    ...storeHostFunctions(ctx),
-    ...ethereumHostFunctions(ctx),
-    ...numberHostFunctions(ctx),
-    ...conversionHostFunctions(ctx),
-    ...diagnosticHostFunctions(ctx),
-    ...dataSourceHostFunctions(ctx),
-    ...jsonHostFunctions(ctx),
-    ...unsupportedHostFunctions(ctx),
-  };
+  fns = allHostFunctions(ctx);
   heap = freshHeap();
 });
 

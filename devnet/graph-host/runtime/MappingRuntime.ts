@@ -1,9 +1,6 @@
+import { allHostFunctions } from './allHostFunctions.js';
 import type { EntityStore } from '../store/types.js';
 import { AscHeap, type AscExports } from './AscHeap.js';
-import { conversionHostFunctions } from './conversionHostFunctions.js';
-import { dataSourceHostFunctions } from './dataSourceHostFunctions.js';
-import { diagnosticHostFunctions } from './diagnosticHostFunctions.js';
-import { ethereumHostFunctions } from './ethereumHostFunctions.js';
 import type {
   ChainAccess,
   CreatedDataSource,
@@ -12,15 +9,11 @@ import type {
   HostFunction,
   MappingLogEntry,
 } from './HostContext.js';
-import { jsonHostFunctions } from './jsonHostFunctions.js';
 import type { EventHandlerSpec, LoadedSubgraph } from './loadSubgraph.js';
 import { MappingFailure } from './MappingFailure.js';
 import { decodeEventParams, newEthereumEvent, type EventParam } from './newEthereumEvent.js';
-import { numberHostFunctions } from './numberHostFunctions.js';
 import { RpcError } from './RpcError.js';
 import type { RpcBlock, RpcLog, RpcTransaction } from './rpcTypes.js';
-import { storeHostFunctions } from './storeHostFunctions.js';
-import { unsupportedHostFunctions } from './unsupportedHostFunctions.js';
 
 export interface EventTrigger {
   dataSource: DataSourceInstance;
@@ -120,16 +113,7 @@ function linkHostFunctions(module: WebAssembly.Module, ctx: HostContext): WebAss
     descriptors = WebAssembly.Module.imports(module).filter((d) => d.kind === 'function');
     importsOfModule.set(module, descriptors);
   }
-  const functions: Record<string, HostFunction> = {
-    ...storeHostFunctions(ctx),
-    ...ethereumHostFunctions(ctx),
-    ...numberHostFunctions(ctx),
-    ...conversionHostFunctions(ctx),
-    ...diagnosticHostFunctions(ctx),
-    ...dataSourceHostFunctions(ctx),
-    ...jsonHostFunctions(ctx),
-    ...unsupportedHostFunctions(ctx),
-  };
+  const functions: Record<string, HostFunction> = allHostFunctions(ctx);
   const imports: Record<string, Record<string, HostFunction>> = {};
   for (const { module: namespace, name } of descriptors) {
     const fn = functions[name];
