@@ -1,14 +1,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Interface, Wallet, keccak256, toUtf8Bytes } from 'ethers';
+import { Wallet, keccak256, toUtf8Bytes } from 'ethers';
 import { runCommand } from '../../keeper/src/cli/runCommand.js';
 import { Devnet } from '../Devnet.js';
 import { startGraphHost } from '../graph-host/GraphHost.js';
 import { startRelay } from '../relay/startRelay.js';
 import { contractLiquidatable } from '../scenario/contractLiquidatable.js';
 import { crashPrices } from '../scenario/crashPrices.js';
-import { gasLostWei } from '../scenario/gasLostWei.js';
+import { accountGas } from '../scenario/accountGas.js';
+import { readPaidTxs } from '../scenario/readPaidTxs.js';
 import { randomPriceMove, seededRandom, setUpKeeperMarket } from '../scenario/keeperMarket.js';
 
 export interface RunDevnetOptions {
@@ -21,6 +22,8 @@ export interface RunDevnetOptions {
   steps: number;
   /** Market scenario: stop right after setting up. Crash scenario: exit after the summary line. */
   exitWhenDone: boolean;
+  /** Run the built-in keeper; without it the devnet mines at the step interval for a keeper of your own. */
+  keeper: boolean;
   seed: number;
   log: (line: string) => void;
 }
@@ -29,10 +32,6 @@ export interface RunDevnetOptions {
 export const deploymentFile = join(dirname(fileURLToPath(import.meta.url)), '..', 'build', 'deployment.json');
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const events = new Interface([
-  'event PositionFrozen(uint256 indexed positionId, address indexed liquidator, uint256 timestamp)',
-  'event Liquidation(uint256 indexed positionId, uint256 indexed orderId, address indexed liquidator, address feeReceiver)',
-]);
 
 /**
  * The README's main job: the devnet chain and contracts, a market (lenders, borrowers, a trader moving
@@ -50,35 +49,22 @@ export async function runDevnet(options: RunDevnetOptions): Promise<void> {
     const market = await setUpKeeperMarket(devnet, { positions: options.positions, seed: options.seed });
     const totalMs = performance.now() - started;
     const head = await devnet.producer.latest();
-    const deployment = {
-      chainId: devnet.chainId,
-      rpcUrl: devnet.rpcUrl,
-      startBlock: devnet.startBlock,
-      ...devnet.addresses,
-      tokens: Object.fromEntries(
-        [market.base, ...market.tokens].map((t) => [t.symbol, { erc20: t.address, erc223: t.twin }]),
-      ),
-      pools: await Promise.all(market.pools.map((p) => p.getAddress())),
-    };
-    mkdirSync(dirname(deploymentFile), { recursive: true });
-    writeFileSync(deploymentFile, `${JSON.stringify(deployment, null, 2)}\n`);
     options.log(`devnet up: chain ${devnet.chainId} at ${devnet.rpcUrl} (anvil pid ${devnet.anvilPid})`);
     options.log(`  MarginModule ${devnet.addresses.marginModule}  factory ${devnet.addresses.factory}`);
     options.log(
       `  market: ${market.orders.length} orders, ${market.positionIds.length} positions, ${market.pools.length} pools; head block ${head.number}`,
     );
-    options.log(`  addresses written to ${deploymentFile}`);
     options.log(`devnet-startup: total_ms=${Math.round(totalMs)} (chain + contracts + market)`);
     if (options.exitWhenDone && options.scenario === 'market') return;
 
     // Pacing first: the relay's hook must run last, right before the block is mined.
     let handled = -1;
-    let pacing = false;
+    let tracking = false;
     const everLiquidatable = new Map<bigint, number>();
     devnet.producer.onBeforeBlock(async (next) => {
-      if (!pacing) return;
+      if (!tracking) return;
       const deadline = Date.now() + 15_000;
-      while (handled < next.number - 1 && Date.now() < deadline) await sleep(10);
+      if (options.keeper) while (handled < next.number - 1 && Date.now() < deadline) await sleep(10);
       const parent = await devnet.producer.latest();
       const due = await contractLiquidatable(
         devnet.provider,
@@ -94,49 +80,68 @@ export async function runDevnet(options: RunDevnetOptions): Promise<void> {
     stopAll.unshift(() => relay.stop());
     options.log(`graph host: ${host.url}`);
     options.log(`relay: ${relay.url}`);
-    // Devnet keys: derived from fixed seeds, funded here, never printed.
+    // Devnet keys: derived from fixed seeds, funded here. They guard nothing but this devnet's play money, so
+    // deployment.json carries them for a keeper of your own; they are never printed.
     const liquidator = new Wallet(keccak256(toUtf8Bytes('dex223-keeper devnet liquidator')));
     const authKey = new Wallet(keccak256(toUtf8Bytes('dex223-keeper devnet flashbots auth')));
     await devnet.provider.send('anvil_setBalance', [liquidator.address, `0x${(10n ** 21n).toString(16)}`]);
-    options.log(`keeper: liquidator ${liquidator.address}`);
+    const deployment = {
+      chainId: devnet.chainId,
+      rpcUrl: devnet.rpcUrl,
+      subgraphUrl: host.url,
+      relayUrl: relay.url,
+      startBlock: devnet.startBlock,
+      ...devnet.addresses,
+      // The market's base token plays WETH: rewards are paid in it and valued 1:1 in ETH.
+      weth: market.base.address,
+      tokens: Object.fromEntries(
+        [market.base, ...market.tokens].map((t) => [t.symbol, { erc20: t.address, erc223: t.twin }]),
+      ),
+      pools: await Promise.all(market.pools.map((p) => p.getAddress())),
+      keeperAccount: {
+        note: 'devnet only: funded with 1000 ETH; the summary line counts liquidations by this address',
+        address: liquidator.address,
+        privateKey: liquidator.privateKey,
+        flashbotsAuthKey: authKey.privateKey,
+      },
+    };
+    mkdirSync(dirname(deploymentFile), { recursive: true });
+    writeFileSync(deploymentFile, `${JSON.stringify(deployment, null, 2)}\n`);
+    options.log(`  addresses, URLs and a funded keeper account written to ${deploymentFile}`);
+    options.log(
+      `keeper: liquidator ${liquidator.address}${options.keeper ? '' : ' (not started: --no-keeper)'}`,
+    );
 
     const keeperStop = new AbortController();
-    const keeper = runCommand({
-      flags: {
-        'chain-id': String(devnet.chainId),
-        'rpc-urls': devnet.rpcUrl,
-        'subgraph-url': host.url,
-        'margin-module': devnet.addresses.marginModule,
-        'block-time-sec': String(options.secondsPerBlock),
-        'poll-interval-ms': '20',
-        'subgraph.max-lag-blocks': '0',
-        // The market's base token plays WETH here, so rewards (paid in it) are valued 1:1 in ETH.
-        weth: market.base.address,
-        'execution.relays': relay.url,
-        'ops.port': '0',
-        'ops.log-level': 'error',
-      },
-      env: {
-        DEX223_KEEPER_PRIVATE_KEY: liquidator.privateKey,
-        DEX223_KEEPER_FLASHBOTS_AUTH_KEY: authKey.privateKey,
-      },
-      print: (line) => options.log(`keeper | ${line}`),
-      signal: keeperStop.signal,
-      onBlockHandled: (n) => {
-        handled = Math.max(handled, n);
-      },
-    });
-    const keeperFailed = keeper.then(
-      () => undefined,
-      (err: unknown) => err,
-    );
-    // Start pacing once the keeper has handled the current head.
+    const keeper = options.keeper
+      ? startBuiltInKeeper({
+          devnet,
+          subgraphUrl: host.url,
+          relayUrl: relay.url,
+          weth: market.base.address,
+          secondsPerBlock: options.secondsPerBlock,
+          privateKey: liquidator.privateKey,
+          flashbotsAuthKey: authKey.privateKey,
+          log: options.log,
+          signal: keeperStop.signal,
+          onBlockHandled: (n) => {
+            handled = Math.max(handled, n);
+          },
+        })
+      : Promise.resolve(0);
     const first = await devnet.producer.latest();
-    while (handled < first.number) {
-      const failure = await Promise.race([keeperFailed, sleep(50).then(() => 'waiting' as const)]);
-      if (failure !== 'waiting') throw failure ?? new Error('the keeper stopped before handling a block');
+    if (options.keeper) {
+      // Start pacing once the keeper has handled the current head.
+      const keeperFailed = keeper.then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      while (handled < first.number) {
+        const failure = await Promise.race([keeperFailed, sleep(50).then(() => 'waiting' as const)]);
+        if (failure !== 'waiting') throw failure ?? new Error('the keeper stopped before handling a block');
+      }
     }
-    pacing = true;
+    tracking = true;
     const firstBlock = first.number + 1;
     const interrupted = new AbortController();
     const onSignal = () => interrupted.abort();
@@ -149,6 +154,8 @@ export async function runDevnet(options: RunDevnetOptions): Promise<void> {
         let quiet = 0;
         for (let i = 0; i < 80 && quiet < 4 && !interrupted.signal.aborted; i++) {
           const closedBefore = await closedCount(devnet, [...everLiquidatable.keys()]);
+          // Without the built-in keeper nothing paces the blocks: give a keeper of your own wall-clock time.
+          if (!options.keeper) await sleep(options.stepIntervalMs);
           await devnet.producer.mine();
           const closedAfter = await closedCount(devnet, [...everLiquidatable.keys()]);
           quiet = closedAfter === closedBefore && closedAfter === everLiquidatable.size ? quiet + 1 : 0;
@@ -168,7 +175,7 @@ export async function runDevnet(options: RunDevnetOptions): Promise<void> {
     } finally {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
-      pacing = false;
+      tracking = false;
       keeperStop.abort();
       await keeper;
     }
@@ -191,7 +198,11 @@ async function closedCount(devnet: Devnet, ids: bigint[]): Promise<number> {
   return closed;
 }
 
-/** The run's one-line result, from the chain: our freezes and completions against when positions became due. */
+/**
+ * The run's one-line result, from the chain: our freezes and completions against when positions became due,
+ * and what we paid, read from receipts: `gas_lost_wei` on reverts, `wasted_gas_wei` on anything that earned no
+ * reward (reverts, freezes we never completed, re-freezes).
+ */
 async function summarize(
   devnet: Devnet,
   liquidator: string,
@@ -200,16 +211,19 @@ async function summarize(
   toBlock: number,
 ): Promise<string> {
   const mm = devnet.addresses.marginModule;
-  const logs = await devnet.provider.getLogs({ address: mm, fromBlock, toBlock });
+  const paid = await readPaidTxs(
+    devnet.provider,
+    mm,
+    fromBlock,
+    toBlock,
+    new Set([liquidator.toLowerCase()]),
+  );
   const frozenAt = new Map<bigint, number>();
   const completedAt = new Map<bigint, number>();
-  for (const log of logs) {
-    const parsed = events.parseLog(log);
-    if (!parsed || (parsed.args.getValue('liquidator') as string).toLowerCase() !== liquidator.toLowerCase())
-      continue;
-    const id = parsed.args.getValue('positionId') as bigint;
-    if (parsed.name === 'PositionFrozen' && !frozenAt.has(id)) frozenAt.set(id, log.blockNumber);
-    if (parsed.name === 'Liquidation') completedAt.set(id, log.blockNumber);
+  for (const tx of paid) {
+    if (tx.reverted) continue;
+    for (const id of tx.froze) if (!frozenAt.has(id)) frozenAt.set(id, tx.blockNumber);
+    for (const id of tx.completed) completedAt.set(id, tx.blockNumber);
   }
   let late = 0;
   let missed = 0;
@@ -222,6 +236,46 @@ async function summarize(
     }
     late = Math.max(late, frozen - dueBlock, completed - (frozen + 1));
   }
-  const lost = await gasLostWei(devnet.provider, fromBlock, toBlock, new Set([liquidator.toLowerCase()]));
-  return `liquidated=${completedAt.size} missed=${missed} late_blocks_max=${late} gas_lost_wei=${lost}`;
+  const gas = accountGas(paid);
+  return `liquidated=${completedAt.size} missed=${missed} late_blocks_max=${late} gas_lost_wei=${gas.lostWei} wasted_gas_wei=${gas.wastedWei}`;
+}
+
+interface BuiltInKeeperOptions {
+  devnet: Devnet;
+  subgraphUrl: string;
+  relayUrl: string;
+  weth: string;
+  secondsPerBlock: number;
+  privateKey: string;
+  flashbotsAuthKey: string;
+  log: (line: string) => void;
+  signal: AbortSignal;
+  onBlockHandled: (blockNumber: number) => void;
+}
+
+/** The keeper as an operator would run it (`dex223-keeper run`), configured for this devnet. */
+function startBuiltInKeeper(o: BuiltInKeeperOptions): Promise<number> {
+  return runCommand({
+    flags: {
+      'chain-id': String(o.devnet.chainId),
+      'rpc-urls': o.devnet.rpcUrl,
+      'subgraph-url': o.subgraphUrl,
+      'margin-module': o.devnet.addresses.marginModule,
+      'block-time-sec': String(o.secondsPerBlock),
+      'poll-interval-ms': '20',
+      'subgraph.max-lag-blocks': '0',
+      // The market's base token plays WETH here, so rewards (paid in it) are valued 1:1 in ETH.
+      weth: o.weth,
+      'execution.relays': o.relayUrl,
+      'ops.port': '0',
+      'ops.log-level': 'error',
+    },
+    env: {
+      DEX223_KEEPER_PRIVATE_KEY: o.privateKey,
+      DEX223_KEEPER_FLASHBOTS_AUTH_KEY: o.flashbotsAuthKey,
+    },
+    print: (line) => o.log(`keeper | ${line}`),
+    signal: o.signal,
+    onBlockHandled: o.onBlockHandled,
+  });
 }

@@ -1,17 +1,48 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const bin = join(import.meta.dirname, '..', '..', 'bin', 'dex223-keeper.mjs');
+const repo = join(import.meta.dirname, '..', '..');
 
-describe('npm run devnet -- --scenario crash --positions 100 --exit-when-done', () => {
-  it('liquidates every position the crash makes liquidatable, none late, no gas lost, and says so in one line', async () => {
+/**
+ * A checkout with nothing built: the files git would commit, as they are in this working tree (so uncommitted work is
+ * what runs), `../shared` beside it as in CI, and the installed node_modules linked in (npm ci's job, not ours).
+ */
+function freshCheckout(): string {
+  const root = mkdtempSync(join(tmpdir(), 'dex223-fresh-'));
+  const dir = join(root, 'repo');
+  const files = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: repo, encoding: 'utf8' }).stdout.split('\0');
+  for (const file of files.filter(Boolean)) {
+    mkdirSync(dirname(join(dir, file)), { recursive: true });
+    try {
+      copyFileSync(join(repo, file), join(dir, file));
+    } catch (err) {
+      // A tracked file deleted in the working tree is not part of this checkout.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+  }
+  symlinkSync(join(repo, 'node_modules'), join(dir, 'node_modules'));
+  symlinkSync(join(repo, '..', 'shared'), join(root, 'shared'));
+  return dir;
+}
+
+describe('npm run devnet -- --scenario crash --positions 100 --exit-when-done, on a checkout with nothing built', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = freshCheckout();
+  });
+  afterAll(() => rmSync(dirname(dir), { recursive: true, force: true }));
+
+  it('builds what it needs, liquidates every position the crash makes liquidatable, none late, no gas lost, and says so in one line', async () => {
     const child = spawn(
-      process.execPath,
-      [bin, 'devnet', '--scenario', 'crash', '--positions', '100', '--exit-when-done'],
+      'npm',
+      ['run', 'devnet', '--', '--scenario', 'crash', '--positions', '100', '--exit-when-done'],
       {
+        cwd: dir,
         stdio: ['ignore', 'pipe', 'pipe'],
-        env: { PATH: process.env.PATH },
+        env: { PATH: process.env.PATH, HOME: process.env.HOME },
       },
     );
     let out = '';
@@ -19,15 +50,20 @@ describe('npm run devnet -- --scenario crash --positions 100 --exit-when-done', 
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.stderr.on('data', (c: Buffer) => (err += c.toString()));
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-    expect(code, err.slice(-2000)).toBe(0);
+    expect(code, err.slice(-2000) + out.slice(-2000)).toBe(0);
+    expect(out).toMatch(/subgraph: not built yet; building it/);
+    expect(out).toMatch(/subgraph build \| /);
     const last = out.trim().split('\n').at(-1) ?? '';
     console.log(`devnet crash: ${last}`);
-    const match = /^liquidated=(\d+) missed=(\d+) late_blocks_max=(\d+) gas_lost_wei=(\d+)$/.exec(last);
+    const match =
+      /^liquidated=(\d+) missed=(\d+) late_blocks_max=(\d+) gas_lost_wei=(\d+) wasted_gas_wei=(\d+)$/.exec(
+        last,
+      );
     expect(match, out.slice(-2000)).not.toBeNull();
     const [, liquidated, missed, late, lost] = match!.map(Number);
     expect(liquidated).toBeGreaterThan(5);
     expect([missed, late, lost]).toEqual([0, 0, 0]);
     expect(out).toMatch(/keeper \| {3}included freeze position \d+: landed in block \d+/);
     expect(out).toMatch(/keeper \| {3}included complete position \d+: landed in block \d+/);
-  }, 180_000);
+  }, 300_000);
 });

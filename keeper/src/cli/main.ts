@@ -1,5 +1,3 @@
-import { parseArgs } from 'node:util';
-import { runDevnet } from '../../../devnet/cli/runDevnet.js';
 import { parseFlags } from './parseFlags.js';
 import { runCommand } from './runCommand.js';
 import { statusCommand } from './statusCommand.js';
@@ -16,22 +14,8 @@ commands:
   Configuration: a YAML file, DEX223_KEEPER_* environment variables, or flags (--rpc-urls, --subgraph-url,
   --chain-id, --margin-module, --thresholds.min-profit, ...); flags win over env, env over the file.
 
-  devnet    the local devnet: anvil, the Dex223 stand-in contracts, a market, the graph host, and the keeper
-            following it in dry-run mode
-            --positions <n>           positions in the market (default 50)
-            --steps <n>               stop after n market steps (default 0: until Ctrl-C)
-            --step-interval-ms <n>    wall-clock time between market steps (default 1000)
-            --seconds-per-block <n>   chain time between blocks (default 12)
-            --seed <n>                market randomness (default 223)
-            --scenario <market|crash> market: prices wander until Ctrl-C or --steps; crash: every price
-                                      drops at once, the keeper liquidates, and a summary line ends it
-            --exit-when-done          stop after setting up the chain and market
+  The devnet (a local chain, market, graph host and relay) has its own command: npm run devnet -- --help
 `;
-
-function scenarioOf(value: string | boolean | undefined): 'market' | 'crash' {
-  if (value === 'market' || value === 'crash') return value;
-  throw new Error(`--scenario must be market or crash, got ${String(value)}`);
-}
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -41,38 +25,6 @@ async function main(argv: string[]): Promise<number> {
     return command === 'run'
       ? runCommand({ flags, env: process.env, print })
       : statusCommand({ flags, env: process.env, print });
-  }
-  if (command === 'devnet') {
-    const { values } = parseArgs({
-      args: rest,
-      options: {
-        'step-interval-ms': { type: 'string', default: '1000' },
-        'seconds-per-block': { type: 'string', default: '12' },
-        positions: { type: 'string', default: '50' },
-        steps: { type: 'string', default: '0' },
-        seed: { type: 'string', default: '223' },
-        'exit-when-done': { type: 'boolean', default: false },
-        scenario: { type: 'string', default: 'market' },
-      },
-      strict: true,
-    });
-    const integer = (name: keyof typeof values, min: number): number => {
-      const n = Number(values[name]);
-      if (!Number.isInteger(n) || n < min)
-        throw new Error(`--${name} must be an integer >= ${min}, got ${values[name]}`);
-      return n;
-    };
-    await runDevnet({
-      stepIntervalMs: integer('step-interval-ms', 10),
-      secondsPerBlock: integer('seconds-per-block', 1),
-      positions: integer('positions', 1),
-      steps: integer('steps', 0),
-      seed: integer('seed', 0),
-      exitWhenDone: values['exit-when-done'] === true,
-      scenario: scenarioOf(values.scenario),
-      log: (line) => console.log(line),
-    });
-    return 0;
   }
   process.stderr.write(command ? `unknown command: ${command}\n\n${usage}` : usage);
   return command ? 2 : 0;

@@ -1,0 +1,83 @@
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { loadArtifacts } from '../compile/compileContracts.js';
+import { ensureSubgraphBuilt } from './ensureSubgraphBuilt.js';
+import { runDevnet } from './runDevnet.js';
+
+export const devnetUsage = `usage: npm run devnet -- [options]     (or: node bin/dex223-devnet.mjs [options])
+
+The local devnet: anvil, the Dex223 stand-in contracts, a market, the graph host indexing our subgraph, a
+Flashbots-style relay, and a funded keeper liquidating through bundles. Builds what it needs first (contracts,
+subgraph). Addresses, URLs and a funded test account are written to devnet/build/deployment.json. Ctrl-C stops it.
+
+options:
+  --scenario <market|crash>   market: prices wander until Ctrl-C or --steps; crash: every price drops at once,
+                              the keeper liquidates, and a summary line ends it (default market)
+  --positions <n>             positions in the market (default 50)
+  --steps <n>                 market: stop after n steps (default 0: until Ctrl-C)
+  --step-interval-ms <n>      market: wall-clock time between steps (default 1000)
+  --seconds-per-block <n>     chain time between blocks (default 12)
+  --seed <n>                  market randomness (default 223)
+  --no-keeper                 run everything but the built-in keeper (to run your own against the devnet)
+  --exit-when-done            market: stop after setting up; crash: stop after the summary line
+  -h, --help                  this text
+`;
+
+function integer(values: Record<string, unknown>, name: string, min: number): number {
+  const n = Number(values[name]);
+  if (!Number.isInteger(n) || n < min)
+    throw new Error(`--${name} must be an integer >= ${min}, got ${String(values[name])}`);
+  return n;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      'step-interval-ms': { type: 'string', default: '1000' },
+      'seconds-per-block': { type: 'string', default: '12' },
+      positions: { type: 'string', default: '50' },
+      steps: { type: 'string', default: '0' },
+      seed: { type: 'string', default: '223' },
+      'exit-when-done': { type: 'boolean', default: false },
+      'no-keeper': { type: 'boolean', default: false },
+      scenario: { type: 'string', default: 'market' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(devnetUsage);
+    return 0;
+  }
+  const scenario = values.scenario;
+  if (scenario !== 'market' && scenario !== 'crash') {
+    throw new Error(`--scenario must be market or crash, got ${scenario}`);
+  }
+  const log = (line: string) => console.log(line);
+  const compileStarted = performance.now();
+  log('contracts: compiling with solc-js 0.7.6 where sources changed');
+  loadArtifacts();
+  log(`contracts: ready in ${((performance.now() - compileStarted) / 1000).toFixed(1)} s`);
+  await ensureSubgraphBuilt(log);
+  await runDevnet({
+    stepIntervalMs: integer(values, 'step-interval-ms', 10),
+    secondsPerBlock: integer(values, 'seconds-per-block', 1),
+    positions: integer(values, 'positions', 1),
+    steps: integer(values, 'steps', 0),
+    seed: integer(values, 'seed', 0),
+    exitWhenDone: values['exit-when-done'],
+    keeper: !values['no-keeper'],
+    scenario,
+    log,
+  });
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(`devnet: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  },
+);
