@@ -13,7 +13,10 @@ const repo = join(import.meta.dirname, '..', '..');
 function freshCheckout(): string {
   const root = mkdtempSync(join(tmpdir(), 'dex223-fresh-'));
   const dir = join(root, 'repo');
-  const files = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: repo, encoding: 'utf8' }).stdout.split('\0');
+  const files = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+    cwd: repo,
+    encoding: 'utf8',
+  }).stdout.split('\0');
   for (const file of files.filter(Boolean)) {
     mkdirSync(dirname(join(dir, file)), { recursive: true });
     try {
