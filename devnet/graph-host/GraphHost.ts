@@ -53,6 +53,8 @@ export interface GraphHostOptions {
   /** A graph-cli build directory (subgraph.yaml, schema, WASM, ABIs). */
   buildDir?: string;
   subgraphName?: string;
+  /** The deployment id to report (graph-node's is the manifest's IPFS hash); default: hashed from the build. */
+  deploymentId?: string;
   pollIntervalMs?: number;
   /** GraphQL server address; port 0 (the default) picks a free one. */
   port?: number;
@@ -141,7 +143,7 @@ export async function startGraphHost(options: GraphHostOptions): Promise<GraphHo
       store,
       schemaText: subgraph.schemaText,
       subgraphName: options.subgraphName ?? 'dex223/margin',
-      deployment: subgraph.deploymentId,
+      deployment: options.deploymentId ?? subgraph.deploymentId,
       port: options.port,
       host: options.host,
     });
