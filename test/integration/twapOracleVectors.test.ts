@@ -34,6 +34,7 @@ interface Suite {
   vectors: TwapVectors;
   /** Deployed oracle per TWAP window (the vectors use more than one). */
   oracles: Map<number, string>;
+  run: number;
   matched: number;
 }
 
@@ -43,6 +44,7 @@ const suites: Suite[] = [
     artifact: 'TwapOracle2d3ffd2',
     vectors: readTwap2d3ffd2Vectors(),
     oracles: new Map(),
+    run: 0,
     matched: 0,
   },
   {
@@ -50,6 +52,7 @@ const suites: Suite[] = [
     artifact: 'TwapOracle6e5e5c3',
     vectors: readTwap6e5e5c3Vectors(),
     oracles: new Map(),
+    run: 0,
     matched: 0,
   },
 ];
@@ -119,8 +122,10 @@ describe('TWAP oracles 2d3ffd2 and 6e5e5c3 equal the real contracts on every gol
 
   afterAll(async () => {
     for (const suite of suites) {
+      const { commit, matched, run, vectors } = suite;
+      // Figures for the report; a filtered run (-t) shows how many of the file's cases it ran.
       console.log(
-        `TWAP oracle ${suite.commit}: ${suite.matched}/${suite.vectors.cases.length} golden cases matched`,
+        `TWAP oracle ${commit}: ${matched}/${run} golden cases matched (${vectors.cases.length} in the file)`,
       );
     }
     await devnet?.stop();
@@ -196,6 +201,7 @@ describe('TWAP oracles 2d3ffd2 and 6e5e5c3 equal the real contracts on every gol
     it.each(vectors.cases.map((c) => [c.id, c.label, c] as const))(
       `${commit} case %i (%s)`,
       async (_id, _label, c) => {
+        suite.run += 1;
         const oracleAddress = suite.oracles.get(c.oracle.twapWindow);
         if (!oracleAddress) throw new Error(`no oracle deployed for window ${c.oracle.twapWindow}`);
         const oracleInterface = new Interface(devnet.artifacts[suite.artifact]?.abi as InterfaceAbi);
@@ -257,4 +263,143 @@ describe('TWAP oracles 2d3ffd2 and 6e5e5c3 equal the real contracts on every gol
       },
     );
   }
+
+  describe('behaviour the vectors do not cover', () => {
+    const ZERO = '0x0000000000000000000000000000000000000000';
+    const LOW = getAddress(`0x${'11'.repeat(20)}`);
+    const HIGH = getAddress(`0x${'22'.repeat(20)}`);
+    const T = 1_800_020_000;
+    const QUIET_POOL = getAddress(`0x${'33'.repeat(20)}`);
+
+    const oracleAt = (suite: Suite) => {
+      const address = suite.oracles.get(1800);
+      if (!address) throw new Error(`no ${suite.commit} oracle with window 1800`);
+      return { address, iface: new Interface(devnet.artifacts[suite.artifact]?.abi as InterfaceAbi) };
+    };
+
+    /** A case of our own: one 3000 pool between LOW and HIGH that sat at `tick` for two windows. */
+    const quietPool = (tick: number): TwapCase => ({
+      id: -1,
+      label: `quiet pool at tick ${tick}`,
+      oracle: { commit: '', address: ZERO, twapWindow: 1800 },
+      blockNumber: 0,
+      timestamp: T,
+      buy: HIGH,
+      sell: LOW,
+      amount: '0',
+      sellSide: 'token0',
+      sellAddressKind: 'erc20',
+      buyAddressKind: 'erc20',
+      pools: {
+        '3000': {
+          exists: true,
+          address: QUIET_POOL,
+          token0: { erc20: LOW, erc223: getAddress(`0x${'44'.repeat(20)}`) },
+          token1: { erc20: HIGH, erc223: getAddress(`0x${'55'.repeat(20)}`) },
+          slot0: {
+            sqrtPriceX96: '1',
+            tick,
+            observationIndex: 0,
+            observationCardinality: 1,
+            observationCardinalityNext: 1,
+          },
+          liquidity: (10n ** 18n).toString(),
+          observations: [
+            {
+              index: 0,
+              blockTimestamp: T - 3600,
+              tickCumulative: '0',
+              secondsPerLiquidityCumulativeX128: '0',
+              initialized: true,
+            },
+          ],
+        },
+      },
+      result: '',
+      oracleViews: { findPoolWithHighestLiquidity: { revert: '' }, perTier: {} },
+    });
+
+    it.each(suites.map((s) => [s.commit, s] as const))(
+      '%s: the constructor rejects a zero factory and a zero window',
+      async (_commit, suite) => {
+        const artifact = devnet.artifacts[suite.artifact];
+        if (!artifact) throw new Error(`${suite.artifact} not compiled`);
+        const deployData = (factory: string, window: number) =>
+          `${artifact.bytecode}${coder.encode(['address', 'uint32'], [factory, window]).slice(2)}`;
+        await expect(devnet.provider.call({ data: deployData(ZERO, 1800) })).rejects.toMatchObject({
+          reason: 'Oracle: zero factory',
+        });
+        await expect(devnet.provider.call({ data: deployData(LOW, 0) })).rejects.toMatchObject({
+          reason: 'Oracle: zero window',
+        });
+        await expect(devnet.provider.call({ data: deployData(LOW, 1) })).resolves.toMatch(/^0x[0-9a-f]+$/);
+      },
+    );
+
+    it.each(suites.map((s) => [s.commit, s] as const))(
+      '%s: fixed fee tiers, window, factory and the probe surface',
+      async (_commit, suite) => {
+        const { address, iface } = oracleAt(suite);
+        const c = quietPool(0);
+        const call = (name: string, args: unknown[] = []) => view(c, {}, address, iface, name, args);
+        const tiers = await Promise.all([0, 1, 2, 3].map((i) => call('feeTiers', [i])));
+        expect(tiers).toEqual([
+          { values: [500n] },
+          { values: [3000n] },
+          { values: [10000n] },
+          { revert: 'Oracle: invalid fee tier index' },
+        ]);
+        expect(await call('twapWindow')).toEqual({ values: [1800n] });
+        expect(await call('factory')).toEqual({ values: [target.factory] });
+        // How the keeper tells the two apart: each answers only its own probe (asked about a live pool, so
+        // the one that has harmonicMeanLiquidity answers it).
+        const probe = async (signature: string, args: unknown[]) => {
+          const probeInterface = new Interface([`function ${signature} view returns (uint256)`]);
+          const data = probeInterface.encodeFunctionData(signature.split('(')[0] ?? '', args);
+          const overrides = twapCaseOverrides(c, target);
+          return (await callAtTimestamp(devnet.provider, { to: address, data }, T, 'latest', overrides)).ok;
+        };
+        expect(await probe('pricePrecisionDecimals()', [])).toBe(suite.commit === '6e5e5c3');
+        expect(await probe('harmonicMeanLiquidity(address)', [QUIET_POOL])).toBe(suite.commit === '2d3ffd2');
+        if (suite.commit === '6e5e5c3')
+          expect(await call('pricePrecisionDecimals')).toEqual({ values: [5n] });
+      },
+    );
+
+    it.each(suites.map((s) => [s.commit, s] as const))(
+      '%s: a zero tokenB is rejected',
+      async (_commit, suite) => {
+        const { address, iface } = oracleAt(suite);
+        const c = quietPool(0);
+        const outcome = await view(c, twapCaseOverrides(c, target), address, iface, 'getAmountOut', [
+          LOW,
+          ZERO,
+          1,
+        ]);
+        expect(outcome).toEqual({ revert: 'Oracle: zero address tokenB' });
+      },
+    );
+
+    it('dust at a tiny TWAP price: 6e5e5c3 gives 0 one way and reverts the other; 2d3ffd2 gives 0', async () => {
+      // At tick -887000 the sqrt price is about 4.4e9 (Q64.96), so ((s*a)>>96)*s>>96 is 0 for a small amount.
+      const c = quietPool(-887000);
+      const overrides = twapCaseOverrides(c, target);
+      const [v2d3, v6e5] = [suites[0], suites[1]].map((suite) => {
+        if (!suite) throw new Error('suite missing');
+        const { address, iface } = oracleAt(suite);
+        return (name: string, args: unknown[]) => view(c, overrides, address, iface, name, args);
+      });
+      if (!v2d3 || !v6e5) throw new Error('suite missing');
+      expect(await v6e5('getTwapTick', [QUIET_POOL])).toEqual({
+        values: [-887000n],
+      });
+      // Selling token0 (LOW < HIGH): the direct product, 0 for both oracles.
+      expect(await v6e5('getAmountOut', [HIGH, LOW, 1000])).toEqual({ values: [0n] });
+      expect(await v2d3('getAmountOut', [HIGH, LOW, 1000])).toEqual({ values: [0n] });
+      // Selling the higher address: 6e5e5c3 divides by that zero product and refuses.
+      expect(await v6e5('getAmountOut', [LOW, HIGH, 1000])).toEqual({ revert: 'Oracle: zero price result' });
+      const inverse = await v2d3('getAmountOut', [LOW, HIGH, 1000]);
+      expect('values' in inverse && (inverse.values[0] as bigint) > 0n).toBe(true);
+    });
+  });
 });
