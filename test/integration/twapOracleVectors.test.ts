@@ -57,7 +57,7 @@ const suites: Suite[] = [
   },
 ];
 
-/** The vectors' view names that are not the function's own name. */
+/** Each per-tier view the vectors carry → the oracle function that computes it. */
 const VIEW_FUNCTIONS: Record<string, string> = {
   poolCanServeWindow: 'poolCanServeWindow',
   harmonicMeanLiquidity: 'harmonicMeanLiquidity',
@@ -98,10 +98,9 @@ describe('TWAP oracles 2d3ffd2 and 6e5e5c3 equal the real contracts on every gol
     // One real pool per tier is enough: a case has at most one pool per tier, and each call gets its own state.
     const realPools: Record<string, string> = {};
     const dex223Factory = devnet.contracts.factory;
-    for (const fee of FEE_TIERS) {
-      const [a, b, twinA, twinB] = [1, 2, 3, 4].map((n) =>
-        getAddress(`0x${'7e'.repeat(19)}${fee.length}${n}`),
-      );
+    for (const [tier, fee] of FEE_TIERS.entries()) {
+      // Synthetic token addresses: the pool never calls its tokens for the views the oracle uses.
+      const [a, b, twinA, twinB] = [1, 2, 3, 4].map((n) => getAddress(`0x${'7e'.repeat(19)}${tier}${n}`));
       await devnet.send(`real pool ${fee}`, () =>
         dex223Factory.getFunction('createPool')(a, b, twinA, twinB, Number(fee)),
       );
@@ -111,12 +110,11 @@ describe('TWAP oracles 2d3ffd2 and 6e5e5c3 equal the real contracts on every gol
     if (!adapterCode) throw new Error('VectorPoolAdapter not compiled');
     target = { factory: factoryAddress, adapterCode, realPools };
     // The adapters take the vectors' pool addresses; none may hide a devnet contract.
-    for (const suite of suites) {
-      for (const c of suite.vectors.cases) {
-        for (const [, pool] of existingTiers(c)) {
-          expect(await devnet.provider.getCode(pool.address), pool.address).toBe('0x');
-        }
-      }
+    const poolAddresses = new Set(
+      suites.flatMap((s) => s.vectors.cases.flatMap((c) => existingTiers(c).map(([, p]) => p.address))),
+    );
+    for (const address of poolAddresses) {
+      expect(await devnet.provider.getCode(address), address).toBe('0x');
     }
   });
 
@@ -202,13 +200,14 @@ describe('TWAP oracles 2d3ffd2 and 6e5e5c3 equal the real contracts on every gol
       `${commit} case %i (%s)`,
       async (_id, _label, c) => {
         suite.run += 1;
+        expect(c.oracle.commit).toBe(commit);
         const oracleAddress = suite.oracles.get(c.oracle.twapWindow);
         if (!oracleAddress) throw new Error(`no oracle deployed for window ${c.oracle.twapWindow}`);
         const oracleInterface = new Interface(devnet.artifacts[suite.artifact]?.abi as InterfaceAbi);
         const adapterInterface = new Interface(devnet.artifacts.VectorPoolAdapter?.abi as InterfaceAbi);
         const overrides = twapCaseOverrides(c, target);
 
-        // The planted state reads back as the case's state: layout, adapter and factory are right.
+        // The planted state reads back as the case's state: the storage layout and the adapter are right.
         for (const [, pool] of existingTiers(c)) {
           expect(await readPool(c, overrides, pool, adapterInterface)).toEqual(pool);
         }
