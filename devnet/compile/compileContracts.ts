@@ -38,6 +38,21 @@ function readSources(): Record<string, { content: string }> {
   return sources;
 }
 
+// Imports our sources may take from installed packages, resolved read-only from node_modules. Only Uniswap's
+// v3-core libraries are allowed, so a contract cannot quietly start depending on some other package.
+const IMPORTABLE_PACKAGES = ['@uniswap/v3-core/'];
+
+function findImport(path: string): { contents: string } | { error: string } {
+  if (!IMPORTABLE_PACKAGES.some((prefix) => path.startsWith(prefix))) {
+    return { error: `import ${path} is outside devnet/contracts and not an allowed package` };
+  }
+  try {
+    return { contents: readFileSync(createRequire(import.meta.url).resolve(path), 'utf8') };
+  } catch (err) {
+    return { error: `cannot read ${path}: ${(err as Error).message}` };
+  }
+}
+
 function sourcesHash(sources: Record<string, { content: string }>): string {
   const hash = createHash('sha256');
   hash.update(`solc-0.7.6 runs=${OPTIMIZER_RUNS}\n`);
@@ -61,7 +76,10 @@ export function compileContracts(): Artifacts {
   const sources = readSources();
   if (Object.keys(sources).length === 0) throw new Error(`no Solidity sources found in ${contractsDir}`);
   const require = createRequire(import.meta.url);
-  const solc = require('solc') as { compile(input: string): string; version(): string };
+  const solc = require('solc') as {
+    compile(input: string, callbacks?: { import: typeof findImport }): string;
+    version(): string;
+  };
   const input = {
     language: 'Solidity',
     sources,
@@ -70,7 +88,7 @@ export function compileContracts(): Artifacts {
       outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object', 'evm.deployedBytecode.object'] } },
     },
   };
-  const output = JSON.parse(solc.compile(JSON.stringify(input))) as SolcOutput;
+  const output = JSON.parse(solc.compile(JSON.stringify(input), { import: findImport })) as SolcOutput;
   const errors = (output.errors ?? []).filter((e) => e.severity === 'error');
   if (errors.length > 0) {
     throw new Error(`solc ${solc.version()} failed:\n${errors.map((e) => e.formattedMessage).join('\n')}`);
