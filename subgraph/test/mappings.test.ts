@@ -50,9 +50,12 @@ class FakeMarginModule {
   readonly orders = new Map<bigint, ChainOrder>();
   readonly positions = new Map<bigint, ChainPosition>();
   readonly reverting = new Set<string>();
+  /** Gen 3's global oracle; null plays a gen-1/2 module, where the selector is unknown and the call reverts. */
+  priceOracle: string | null = null;
 
   answer(call: ContractCall): unknown[] | null {
     if (this.reverting.has(call.fn)) return null;
+    if (call.fn === 'priceOracle') return this.priceOracle === null ? null : [this.priceOracle];
     const id = call.args[0] as bigint;
     const order = this.orders.get(id);
     const position = this.positions.get(id);
@@ -203,6 +206,42 @@ beforeEach(() => {
   host.onCall = (call) => chain.answer(call);
   events = new EventFactory('MarginModule.json', MODULE);
   block = { number: 100n, timestamp: 1_700_000_000n };
+});
+
+describe('the module', () => {
+  const GLOBAL_ORACLE = addr(0x0c3);
+
+  it('reads a gen-3 priceOracle() once, at the first event, whichever event that is', () => {
+    chain.priceOracle = GLOBAL_ORACLE;
+    emit(newTx(), 'TokenlistAdded', { hash: WHITELIST, is_contract: false, tokens: [BASE] });
+    nextBlock();
+    createOrder(0n, 1000n);
+    expect(host.entities('MarginModule')).toEqual([
+      {
+        id: MODULE,
+        address: MODULE,
+        priceOracle: GLOBAL_ORACLE,
+        firstSeenBlock: 100n,
+        firstSeenTimestamp: 1_700_000_000n,
+      },
+    ]);
+    expect(host.calls.filter((c) => c.fn === 'priceOracle')).toEqual([
+      { address: MODULE, fn: 'priceOracle', args: [] },
+    ]);
+    expect(host.warnings()).toEqual([]);
+  });
+
+  it('indexes on when priceOracle() reverts (a gen-1/2 module), leaving it null', () => {
+    createOrder(0n, 1000n);
+    takeLoan(0n, 0n, 100n, COLLATERAL, 50n);
+    const module = host.entity('MarginModule', MODULE);
+    expect(module).toMatchObject({ id: MODULE, address: MODULE, firstSeenBlock: 100n });
+    expect(module?.priceOracle ?? null).toBeNull();
+    expect(host.calls.filter((c) => c.fn === 'priceOracle')).toHaveLength(1);
+    expect(order('0')).toMatchObject({ oracle: ORACLE, balance: 900n, openPositionCount: 1 });
+    expect(position('0')).toMatchObject({ balances: [100n, 50n], stale: false });
+    expect(host.warnings()).toEqual([]);
+  });
 });
 
 describe('orders', () => {
