@@ -629,6 +629,16 @@ describe('pools', () => {
       observationCardinalityNextOld: 1,
       observationCardinalityNextNew: 3,
     });
+    // grow() stamps the new slots with timestamp 1, uninitialised; observations(i) shows them as such.
+    for (const index of [1, 2]) {
+      expect(observation(index)).toMatchObject({
+        blockTimestamp: 1n,
+        tickCumulative: 0n,
+        secondsPerLiquidityCumulativeX128: 0n,
+        initialized: false,
+      });
+    }
+    expect(observation(3)).toBeUndefined();
     const mint = { sender: KEEPER, owner: KEEPER, amount0: 1n, amount1: 1n };
     // Same timestamp as Initialize: liquidity changes, no new observation.
     poolEmit('Mint', { ...mint, tickLower: -60, tickUpper: 60, amount: 1000n });
@@ -655,6 +665,7 @@ describe('pools', () => {
     });
     poolEmit('Swap', { ...swap, sqrtPriceX96: 2n ** 96n - 2000n, tick: -7 });
     expect(pools.entity('Pool', POOL)).toMatchObject({ tick: -7, observationIndex: 1 });
+    expect(observation(2)).toMatchObject({ blockTimestamp: 1n, initialized: false });
 
     nextBlock(20n);
     poolEmit('Burn', { owner: KEEPER, tickLower: 60, tickUpper: 120, amount: 7n, amount0: 0n, amount1: 0n });
