@@ -697,6 +697,65 @@ describe('pools', () => {
     expect(pools.warnings()).toEqual([]);
   });
 
+  it('keeps an uninitialised pool at slot0 zero with no ring, then starts the ring at Initialize', () => {
+    expect(pools.entity('Pool', POOL)).toMatchObject({
+      initialized: false,
+      sqrtPriceX96: 0n,
+      tick: 0,
+      liquidity: 0n,
+      observationIndex: 0,
+      observationCardinality: 0,
+      observationCardinalityNext: 0,
+    });
+    expect(pools.entities('PoolObservation')).toEqual([]);
+    nextBlock(7n);
+    poolEmit('Initialize', { sqrtPriceX96: 3n * 2n ** 95n, tick: 4054 });
+    expect(pools.entity('Pool', POOL)).toMatchObject({
+      initialized: true,
+      tick: 4054,
+      observationCardinality: 1,
+      observationCardinalityNext: 1,
+    });
+    expect(pools.entities('PoolObservation')).toHaveLength(1);
+    expect(pools.warnings()).toEqual([]);
+  });
+
+  // Such a pool can serve a TWAP window only once its single observation is old enough; the mirror just
+  // keeps overwriting slot 0, exactly as the pool does.
+  it('overwrites slot 0 of a single-slot ring at every write, with the pre-change tick', () => {
+    const t0 = block.timestamp;
+    poolEmit('Initialize', { sqrtPriceX96: 2n ** 96n, tick: 0 });
+    poolEmit('Mint', {
+      sender: KEEPER,
+      owner: KEEPER,
+      tickLower: -600,
+      tickUpper: 600,
+      amount: 500n,
+      amount0: 1n,
+      amount1: 1n,
+    });
+    const swap = { sender: KEEPER, recipient: KEEPER, amount0: 1n, amount1: -1n, liquidity: 500n };
+    nextBlock(100n);
+    poolEmit('Swap', { ...swap, sqrtPriceX96: 2n ** 96n + 1n, tick: 20 });
+    nextBlock(50n);
+    // A swap that keeps the tick writes nothing.
+    poolEmit('Swap', { ...swap, sqrtPriceX96: 2n ** 96n + 2n, tick: 20 });
+    nextBlock(50n);
+    poolEmit('Swap', { ...swap, sqrtPriceX96: 2n ** 96n, tick: -3 });
+    expect(pools.entities('PoolObservation')).toHaveLength(1);
+    expect(observation(0)).toMatchObject({
+      blockTimestamp: t0 + 200n,
+      tickCumulative: 20n * 100n,
+      secondsPerLiquidityCumulativeX128: (100n << 128n) / 500n + (100n << 128n) / 500n,
+      initialized: true,
+    });
+    expect(pools.entity('Pool', POOL)).toMatchObject({
+      tick: -3,
+      observationIndex: 0,
+      observationCardinality: 1,
+    });
+  });
+
   it('skips events of an unknown pool', () => {
     pools.remove('Pool', POOL);
     poolEmit('Swap', {
