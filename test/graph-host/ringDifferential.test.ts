@@ -1,22 +1,25 @@
 import { createRequire } from 'node:module';
 import { Contract, Interface, MaxUint256, toQuantity, type Log } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callAtTimestamp } from '../../devnet/chain/callAtTimestamp.js';
 import { Devnet } from '../../devnet/Devnet.js';
 import { startGraphHost, type GraphHost } from '../../devnet/graph-host/GraphHost.js';
 import { createPool, MAX_TICK, MIN_TICK } from '../../devnet/scenario/pools.js';
 import { deployToken, type TestToken } from '../../devnet/scenario/tokens.js';
 import { requireDevnetBuild } from './requireDevnetBuild.js';
+import { observeSingle, type MirroredPool, type RingSlot } from './support/observeFromRing.js';
 import { seededRandom, type SeededRandom } from './support/seededRandom.js';
 
 // The subgraph mirrors every pool's observation ring from events alone, so a keeper can run observe() for
 // any second without a call. Here a seeded random history of swaps, mints and burns (several per block, tiny
 // swaps that keep the tick, liquidity far out of range, rings that wrap and grow mid-run, a pool whose
 // liquidity runs out) is indexed by the graph host, and at checkpoints every pool's slot0, liquidity and
-// every ring slot below cardinalityNext are compared with the contract's own getters at the same block hash.
+// every ring slot below cardinalityNext are compared with the contract's own getters at the same block hash,
+// and observe() computed from the mirror alone is compared with the pool's observe() a little in the future.
 
 const Q96 = 2n ** 96n;
 const BLOCKS = 520;
-const CHECK_EVERY = 130;
+const CHECK_EVERY = 65;
 const SEED =
   process.env.RING_SEED !== undefined ? Number(process.env.RING_SEED) : Math.floor(Math.random() * 2 ** 32);
 const GAS = toQuantity(3_000_000);
@@ -160,7 +163,10 @@ interface HostSlot {
   initialized: boolean;
 }
 
-async function hostView(address: string, blockHash: string): Promise<PoolView> {
+async function hostView(
+  address: string,
+  blockHash: string,
+): Promise<{ view: PoolView; mirror: MirroredPool }> {
   const id = address.toLowerCase();
   const data = await graphql<{ pool: HostPool | null; poolObservations: HostSlot[] }>(
     `
@@ -188,38 +194,116 @@ async function hostView(address: string, blockHash: string): Promise<PoolView> {
   );
   if (data.pool === null) throw new Error(`the host has no pool ${id} at ${blockHash}`);
   const { id: _id, ...pool } = data.pool;
+  const slots = data.poolObservations.map((o) => ({
+    index: o.index,
+    blockTimestamp: BigInt(o.blockTimestamp),
+    tickCumulative: BigInt(o.tickCumulative),
+    secondsPerLiquidityCumulativeX128: BigInt(o.secondsPerLiquidityCumulativeX128),
+    initialized: o.initialized,
+  }));
   return {
-    ...pool,
-    ring: data.poolObservations.map((o) =>
-      slotLine(
-        o.index,
-        BigInt(o.blockTimestamp),
-        BigInt(o.tickCumulative),
-        BigInt(o.secondsPerLiquidityCumulativeX128),
-        o.initialized,
+    view: {
+      ...pool,
+      ring: slots.map((o) =>
+        slotLine(
+          o.index,
+          o.blockTimestamp,
+          o.tickCumulative,
+          o.secondsPerLiquidityCumulativeX128,
+          o.initialized,
+        ),
       ),
-    ),
+    },
+    mirror: {
+      tick: pool.tick,
+      liquidity: BigInt(pool.liquidity),
+      observationIndex: pool.observationIndex,
+      observationCardinality: pool.observationCardinality,
+      ring: slots.filter((o) => o.index < pool.observationCardinality),
+    },
   };
 }
 
-/** Compares every pool at `blockHash`; returns the slots compared, for the summary. */
+/**
+ * observe() answered from the mirror alone, against the pool's own observe() in a block `ahead` seconds after
+ * `blockHash` (a block override): targets at both ends of the ring, between slots, and one second too old.
+ */
+async function expectObserveFromMirror(
+  address: string,
+  mirror: MirroredPool,
+  blockHash: string,
+  headTimestampSec: number,
+): Promise<{ answered: number; old: number }> {
+  const counts = { answered: 0, old: 0 };
+  if (mirror.observationCardinality === 0) return counts;
+  const time = BigInt(headTimestampSec + random.int(1, 400));
+  const newest = mirror.ring[mirror.observationIndex] as RingSlot;
+  let oldest = mirror.ring[(mirror.observationIndex + 1) % mirror.observationCardinality] as RingSlot;
+  if (!oldest.initialized) oldest = mirror.ring[0] as RingSlot;
+  const oldestAge = Number(time - oldest.blockTimestamp);
+  const secondsAgos = [
+    0,
+    1,
+    Number(time - newest.blockTimestamp),
+    oldestAge,
+    oldestAge + 1,
+    1800,
+    ...mirror.ring.filter((o) => o.initialized).map((o) => Number(time - o.blockTimestamp) - 1),
+    ...Array.from({ length: 4 }, () => random.int(1, oldestAge)),
+  ];
+  for (const secondsAgo of secondsAgos) {
+    const outcome = await callAtTimestamp(
+      devnet.provider,
+      { to: address, data: poolInterface.encodeFunctionData('observe', [[secondsAgo]]) },
+      time,
+      { blockHash },
+    );
+    const fromChain = outcome.ok
+      ? (() => {
+          const [tc, spl] = poolInterface.decodeFunctionResult('observe', outcome.data) as unknown as [
+            bigint[],
+            bigint[],
+          ];
+          return { tickCumulative: tc[0], secondsPerLiquidityCumulativeX128: spl[0] };
+        })()
+      : undefined;
+    expect(observeSingle(mirror, time, secondsAgo), `${address} observe([${secondsAgo}]) at ${time}`).toEqual(
+      fromChain,
+    );
+    if (fromChain) counts.answered += 1;
+    else counts.old += 1;
+  }
+  return counts;
+}
+
+/**
+ * Compares every pool at `blockHash`; at the head (`headTimestampSec` given) also observe() from the mirror.
+ * Returns what it compared, for the summary.
+ */
 async function expectRingsEqual(
   blockHash: string,
-): Promise<{ slots: number; cardinality: Map<string, number> }> {
+  headTimestampSec?: number,
+): Promise<{ slots: number; observes: { answered: number; old: number }; cardinality: Map<string, number> }> {
   await host.indexer.waitFor({ hash: blockHash }, 30_000);
   let slots = 0;
+  const observes = { answered: 0, old: 0 };
   const cardinality = new Map<string, number>();
   for (const address of [...pools.map((p) => p.address), uninitialised]) {
     const [fromHost, fromChain] = await Promise.all([
       hostView(address, blockHash),
       chainView(address, blockHash),
     ]);
-    expect(fromHost, `pool ${address} at ${blockHash}`).toEqual(fromChain);
+    expect(fromHost.view, `pool ${address} at ${blockHash}`).toEqual(fromChain);
     slots += fromChain.ring.length;
     cardinality.set(address, fromChain.observationCardinality);
+    if (headTimestampSec !== undefined) {
+      const counts = await expectObserveFromMirror(address, fromHost.mirror, blockHash, headTimestampSec);
+      observes.answered += counts.answered;
+      observes.old += counts.old;
+    }
   }
   expect(host.store.indexingError()).toBeUndefined();
-  return { slots, cardinality };
+  return { slots, observes, cardinality };
 }
 
 // ---- the random history ----
@@ -484,10 +568,15 @@ describe('the graph host mirrors every observation ring exactly', () => {
     const cardinalityOf3000: number[] = [];
     let slotsCompared = 0;
 
-    const first = await expectRingsEqual((await devnet.producer.latest()).hash);
-    checkpoints.push((await devnet.producer.latest()).hash);
+    const observesCompared = { answered: 0, old: 0 };
+
+    const start = await devnet.producer.latest();
+    const first = await expectRingsEqual(start.hash, start.timestampSec);
+    checkpoints.push(start.hash);
     cardinalityOf3000.push(first.cardinality.get(p3000.address) ?? -1);
     slotsCompared += first.slots;
+    observesCompared.answered += first.observes.answered;
+    observesCompared.old += first.observes.old;
 
     for (let n = 1; n <= BLOCKS; n++) {
       const actions = random.pick([0, 1, 1, 1, 2, 2, 3, 4, 5]);
@@ -503,10 +592,12 @@ describe('the graph host mirrors every observation ring exactly', () => {
       const { hash, receipts } = await mineBlock(head.timestampSec + gap);
       account(receipts, coverage);
       if (n % CHECK_EVERY === 0 || n === BLOCKS) {
-        const check = await expectRingsEqual(hash);
+        const check = await expectRingsEqual(hash, head.timestampSec + gap);
         checkpoints.push(hash);
         cardinalityOf3000.push(check.cardinality.get(p3000.address) ?? -1);
         slotsCompared += check.slots;
+        observesCompared.answered += check.observes.answered;
+        observesCompared.old += check.observes.old;
       }
     }
     // Time travel: every checkpoint again, from the host's versioned store at those block hashes.
@@ -517,6 +608,7 @@ describe('the graph host mirrors every observation ring exactly', () => {
       blocks: BLOCKS,
       checkpoints: checkpoints.length,
       slotsCompared,
+      observesCompared,
       ...coverage,
       writeBlocks: Object.fromEntries(pools.map((p) => [p.name, coverage.writeBlocks.get(p.address) ?? 0])),
       cardinalityOfTheMidRunPool: cardinalityOf3000,
@@ -537,6 +629,9 @@ describe('the graph host mirrors every observation ring exactly', () => {
     expect(coverage.writeBlocks.get(p3000.address)).toBeGreaterThan(12 * 3);
     expect(cardinalityOf3000[0]).toBe(1);
     expect(cardinalityOf3000.at(-1)).toBe(12);
+    // observe() from the mirror matched the pool's answers and its "OLD" reverts alike.
+    expect(observesCompared.answered).toBeGreaterThan(100);
+    expect(observesCompared.old).toBeGreaterThan(10);
     expect(mappingProblems).toEqual([]);
   }, 180_000);
 
