@@ -38,11 +38,17 @@ interface ContractEntry {
   startBlock: number | null;
 }
 
-interface NetworkFile {
+/** networks/<net>.json: the deployments a network's manifest indexes unless flags say otherwise. */
+export interface NetworkFile {
   network: string;
   chainId: number;
+  note?: string;
   marginModule: ContractEntry;
   factory: ContractEntry;
+  /** The gen-3 module's global oracle as published; informative, the subgraph reads priceOracle() itself. */
+  priceOracle?: string;
+  /** WETH9 of the network (absent on the devnet, where the market's base token plays WETH). */
+  weth?: string;
 }
 
 interface DeploymentFile {
@@ -83,7 +89,7 @@ function checkBlock(value: unknown, what: string): number {
   return value;
 }
 
-function loadNetworkFile(network: NetworkName): NetworkFile {
+export function loadNetworkFile(network: NetworkName): NetworkFile {
   return readJson(path.join(SUBGRAPH_DIR, 'networks', `${network}.json`), 'network file') as NetworkFile;
 }
 

@@ -50,9 +50,12 @@ class FakeMarginModule {
   readonly orders = new Map<bigint, ChainOrder>();
   readonly positions = new Map<bigint, ChainPosition>();
   readonly reverting = new Set<string>();
+  /** Gen 3's global oracle; null plays a gen-1/2 module, where the selector is unknown and the call reverts. */
+  priceOracle: string | null = null;
 
   answer(call: ContractCall): unknown[] | null {
     if (this.reverting.has(call.fn)) return null;
+    if (call.fn === 'priceOracle') return this.priceOracle === null ? null : [this.priceOracle];
     const id = call.args[0] as bigint;
     const order = this.orders.get(id);
     const position = this.positions.get(id);
@@ -203,6 +206,42 @@ beforeEach(() => {
   host.onCall = (call) => chain.answer(call);
   events = new EventFactory('MarginModule.json', MODULE);
   block = { number: 100n, timestamp: 1_700_000_000n };
+});
+
+describe('the module', () => {
+  const GLOBAL_ORACLE = addr(0x0c3);
+
+  it('reads a gen-3 priceOracle() once, at the first event, whichever event that is', () => {
+    chain.priceOracle = GLOBAL_ORACLE;
+    emit(newTx(), 'TokenlistAdded', { hash: WHITELIST, is_contract: false, tokens: [BASE] });
+    nextBlock();
+    createOrder(0n, 1000n);
+    expect(host.entities('MarginModule')).toEqual([
+      {
+        id: MODULE,
+        address: MODULE,
+        priceOracle: GLOBAL_ORACLE,
+        firstSeenBlock: 100n,
+        firstSeenTimestamp: 1_700_000_000n,
+      },
+    ]);
+    expect(host.calls.filter((c) => c.fn === 'priceOracle')).toEqual([
+      { address: MODULE, fn: 'priceOracle', args: [] },
+    ]);
+    expect(host.warnings()).toEqual([]);
+  });
+
+  it('indexes on when priceOracle() reverts (a gen-1/2 module), leaving it null', () => {
+    createOrder(0n, 1000n);
+    takeLoan(0n, 0n, 100n, COLLATERAL, 50n);
+    const module = host.entity('MarginModule', MODULE);
+    expect(module).toMatchObject({ id: MODULE, address: MODULE, firstSeenBlock: 100n });
+    expect(module?.priceOracle ?? null).toBeNull();
+    expect(host.calls.filter((c) => c.fn === 'priceOracle')).toHaveLength(1);
+    expect(order('0')).toMatchObject({ oracle: ORACLE, balance: 900n, openPositionCount: 1 });
+    expect(position('0')).toMatchObject({ balances: [100n, 50n], stale: false });
+    expect(host.warnings()).toEqual([]);
+  });
 });
 
 describe('orders', () => {
@@ -590,6 +629,16 @@ describe('pools', () => {
       observationCardinalityNextOld: 1,
       observationCardinalityNextNew: 3,
     });
+    // grow() stamps the new slots with timestamp 1, uninitialised; observations(i) shows them as such.
+    for (const index of [1, 2]) {
+      expect(observation(index)).toMatchObject({
+        blockTimestamp: 1n,
+        tickCumulative: 0n,
+        secondsPerLiquidityCumulativeX128: 0n,
+        initialized: false,
+      });
+    }
+    expect(observation(3)).toBeUndefined();
     const mint = { sender: KEEPER, owner: KEEPER, amount0: 1n, amount1: 1n };
     // Same timestamp as Initialize: liquidity changes, no new observation.
     poolEmit('Mint', { ...mint, tickLower: -60, tickUpper: 60, amount: 1000n });
@@ -616,6 +665,7 @@ describe('pools', () => {
     });
     poolEmit('Swap', { ...swap, sqrtPriceX96: 2n ** 96n - 2000n, tick: -7 });
     expect(pools.entity('Pool', POOL)).toMatchObject({ tick: -7, observationIndex: 1 });
+    expect(observation(2)).toMatchObject({ blockTimestamp: 1n, initialized: false });
 
     nextBlock(20n);
     poolEmit('Burn', { owner: KEEPER, tickLower: 60, tickUpper: 120, amount: 7n, amount0: 0n, amount1: 0n });
@@ -645,6 +695,65 @@ describe('pools', () => {
       liquidity: 600n,
     });
     expect(pools.warnings()).toEqual([]);
+  });
+
+  it('keeps an uninitialised pool at slot0 zero with no ring, then starts the ring at Initialize', () => {
+    expect(pools.entity('Pool', POOL)).toMatchObject({
+      initialized: false,
+      sqrtPriceX96: 0n,
+      tick: 0,
+      liquidity: 0n,
+      observationIndex: 0,
+      observationCardinality: 0,
+      observationCardinalityNext: 0,
+    });
+    expect(pools.entities('PoolObservation')).toEqual([]);
+    nextBlock(7n);
+    poolEmit('Initialize', { sqrtPriceX96: 3n * 2n ** 95n, tick: 4054 });
+    expect(pools.entity('Pool', POOL)).toMatchObject({
+      initialized: true,
+      tick: 4054,
+      observationCardinality: 1,
+      observationCardinalityNext: 1,
+    });
+    expect(pools.entities('PoolObservation')).toHaveLength(1);
+    expect(pools.warnings()).toEqual([]);
+  });
+
+  // Such a pool can serve a TWAP window only once its single observation is old enough; the mirror just
+  // keeps overwriting slot 0, exactly as the pool does.
+  it('overwrites slot 0 of a single-slot ring at every write, with the pre-change tick', () => {
+    const t0 = block.timestamp;
+    poolEmit('Initialize', { sqrtPriceX96: 2n ** 96n, tick: 0 });
+    poolEmit('Mint', {
+      sender: KEEPER,
+      owner: KEEPER,
+      tickLower: -600,
+      tickUpper: 600,
+      amount: 500n,
+      amount0: 1n,
+      amount1: 1n,
+    });
+    const swap = { sender: KEEPER, recipient: KEEPER, amount0: 1n, amount1: -1n, liquidity: 500n };
+    nextBlock(100n);
+    poolEmit('Swap', { ...swap, sqrtPriceX96: 2n ** 96n + 1n, tick: 20 });
+    nextBlock(50n);
+    // A swap that keeps the tick writes nothing.
+    poolEmit('Swap', { ...swap, sqrtPriceX96: 2n ** 96n + 2n, tick: 20 });
+    nextBlock(50n);
+    poolEmit('Swap', { ...swap, sqrtPriceX96: 2n ** 96n, tick: -3 });
+    expect(pools.entities('PoolObservation')).toHaveLength(1);
+    expect(observation(0)).toMatchObject({
+      blockTimestamp: t0 + 200n,
+      tickCumulative: 20n * 100n,
+      secondsPerLiquidityCumulativeX128: (100n << 128n) / 500n + (100n << 128n) / 500n,
+      initialized: true,
+    });
+    expect(pools.entity('Pool', POOL)).toMatchObject({
+      tick: -3,
+      observationIndex: 0,
+      observationCardinality: 1,
+    });
   });
 
   it('skips events of an unknown pool', () => {

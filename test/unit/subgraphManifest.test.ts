@@ -4,7 +4,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { parsePrepareArgs, prepareManifest, SUBGRAPH_DIR } from '../../subgraph/scripts/prepareManifest.js';
+import { getAddress } from 'ethers';
+import {
+  loadNetworkFile,
+  parsePrepareArgs,
+  prepareManifest,
+  SUBGRAPH_DIR,
+} from '../../subgraph/scripts/prepareManifest.js';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SPEC_FILE = path.resolve(REPO_ROOT, '..', 'shared', 'spec', 'margin-module.md');
@@ -199,12 +205,72 @@ describe('subgraph manifest', () => {
 describe('prepareManifest', () => {
   const sepoliaOut = path.join(outDir, 'sepolia', 'subgraph.yaml');
 
-  it('refuses sepolia and mainnet without the MarginModule address and start blocks', () => {
-    for (const network of ['sepolia', 'mainnet']) {
-      expect(() => prepareManifest({ network, outFile: sepoliaOut })).toThrow(
-        /needs --margin-module .*--start-block .*--factory-start-block/,
-      );
+  // The deployments table of the spec ("Versions in the wild"): the current gen-3 module of each network.
+  const REAL_NETWORKS = {
+    sepolia: {
+      marginModule: '0x1bB3b0fEE74D530D8c3C532A7683285a76FB9e4B',
+      startBlock: 11883781,
+      factory: '0xf07cc56E969Bc08395E80Da099e44d122bFa42B9',
+      weth: '0xfFf9976782d46CC05630D1f6eBAb18b2324d6B14',
+    },
+    mainnet: {
+      marginModule: '0x052FAF5A6aF30259AdE672fECd1cF0225c8dAe17',
+      startBlock: 26161429,
+      factory: '0x899097B427cd04e1BD07FD3445cc90493300C3a5',
+      weth: '0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2',
+    },
+  } as const;
+
+  it.each(Object.entries(REAL_NETWORKS))(
+    'renders %s with no flags from the current gen-3 deployment',
+    (network, expected) => {
+      const out = path.join(outDir, network, 'subgraph.yaml');
+      const rendered = parse(prepareManifest({ network, outFile: out }).manifest) as Manifest;
+      const [margin, factory] = rendered.dataSources;
+      expect(margin?.source).toMatchObject({
+        address: expected.marginModule,
+        startBlock: expected.startBlock,
+      });
+      expect(factory?.source.address).toBe(expected.factory);
+      // Pools created before the module still feed its oracle: the factory never starts later.
+      expect(factory?.source.startBlock).toBeLessThanOrEqual(expected.startBlock);
+      expect(factory?.source.startBlock).toBeGreaterThan(0);
+      for (const source of [...rendered.dataSources, ...rendered.templates])
+        expect(source.network).toBe(network);
+      expect(loadNetworkFile(network as 'sepolia' | 'mainnet').weth).toBe(expected.weth);
+    },
+  );
+
+  it('keeps the mainnet factory start block of the deployment table', () => {
+    const values = prepareManifest({ network: 'mainnet', outFile: path.join(outDir, 'm.yaml') }).values;
+    expect(values.factoryStartBlock).toBe(26140861);
+  });
+
+  it('writes every address of the network files checksummed', () => {
+    for (const network of ['sepolia', 'mainnet'] as const) {
+      const file = loadNetworkFile(network);
+      for (const address of [file.marginModule.address, file.factory.address, file.priceOracle, file.weth]) {
+        expect(address).toBeDefined();
+        expect(getAddress(address as string)).toBe(address);
+      }
     }
+  });
+
+  it('lets flags override the network file', () => {
+    const values = prepareManifest({
+      network: 'mainnet',
+      marginModule: '0xd48A17133900495863e93EDD4B2F3eA6015F55e4',
+      startBlock: 26140901,
+      factoryStartBlock: 26140000,
+      outFile: path.join(outDir, 'mainnet-old', 'subgraph.yaml'),
+    }).values;
+    expect(values).toEqual({
+      network: 'mainnet',
+      marginModuleAddress: '0xd48A17133900495863e93EDD4B2F3eA6015F55e4',
+      marginModuleStartBlock: 26140901,
+      factoryAddress: '0x899097B427cd04e1BD07FD3445cc90493300C3a5',
+      factoryStartBlock: 26140000,
+    });
   });
 
   it('renders sepolia from flags with the public factory', () => {
@@ -226,7 +292,7 @@ describe('prepareManifest', () => {
       startBlock: 11779706,
     });
     expect(factory?.source).toMatchObject({
-      address: '0x5D63230470AB553195dfaf794de3e94C69d150f9',
+      address: '0xf07cc56E969Bc08395E80Da099e44d122bFa42B9',
       startBlock: 100,
     });
     expect(rendered.templates[0]?.network).toBe('sepolia');

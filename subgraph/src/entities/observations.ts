@@ -3,7 +3,8 @@ import { Pool, PoolObservation } from '../../generated/schema';
 import { ONE_BI, ZERO_BI } from '../utils/constants';
 import { wrapI56, wrapU160, wrapU32 } from '../utils/wrap';
 
-// Uniswap v3 Oracle library semantics; only written slots get an entity (grow's placeholders stay implicit).
+// Uniswap v3 Oracle library semantics. Every slot below cardinalityNext has an entity, as every such slot
+// has storage on chain: grow()'s placeholders (blockTimestamp 1, uninitialised) included.
 
 function observationId(pool: Pool, index: i32): string {
   return pool.id + '-' + index.toString();
@@ -16,6 +17,7 @@ function saveObservation(
   tickCumulative: BigInt,
   secondsPerLiquidity: BigInt,
   blockNumber: BigInt,
+  initialized: boolean = true,
 ): void {
   const observation = new PoolObservation(observationId(pool, index));
   observation.pool = pool.id;
@@ -23,9 +25,17 @@ function saveObservation(
   observation.blockTimestamp = blockTimestamp;
   observation.tickCumulative = tickCumulative;
   observation.secondsPerLiquidityCumulativeX128 = secondsPerLiquidity;
-  observation.initialized = true;
+  observation.initialized = initialized;
   observation.writtenAtBlock = blockNumber;
   observation.save();
+}
+
+// Oracle.grow: slots [current, next) get blockTimestamp 1 so that their first real write costs less gas;
+// they were never written before (cardinalityNext never shrinks), so the other fields are still zero.
+export function growObservations(pool: Pool, current: i32, next: i32, blockNumber: BigInt): void {
+  for (let index = current; index < next; index++) {
+    saveObservation(pool, index, ONE_BI, ZERO_BI, ZERO_BI, blockNumber, false);
+  }
 }
 
 export function initializeObservations(pool: Pool, timestamp: BigInt, blockNumber: BigInt): void {
@@ -44,7 +54,7 @@ export function writeObservation(
   blockNumber: BigInt,
 ): void {
   const last = PoolObservation.load(observationId(pool, pool.observationIndex));
-  if (last == null || pool.observationCardinality == 0) {
+  if (last == null || !last.initialized || pool.observationCardinality == 0) {
     log.error('pool {}: observation slot {} missing; ring not written', [
       pool.id,
       pool.observationIndex.toString(),

@@ -7,7 +7,7 @@ import {
   Mint,
   Swap,
 } from '../../generated/templates/Pool/Dex223Pool';
-import { initializeObservations, writeObservation } from '../entities/observations';
+import { growObservations, initializeObservations, writeObservation } from '../entities/observations';
 import { loadPool, savePoolBlockState } from '../entities/pool';
 
 export function handleInitialize(event: Initialize): void {
@@ -68,7 +68,7 @@ export function handleBurn(event: Burn): void {
   );
 }
 
-// grow() only marks the new slots (blockTimestamp 1, uninitialised); they get entities when written.
+// Emitted only when the size really grows; grow() then marks the new slots (blockTimestamp 1, uninitialised).
 export function handleIncreaseObservationCardinalityNext(event: IncreaseObservationCardinalityNext): void {
   const pool = loadPool(event.address, 'IncreaseObservationCardinalityNext');
   if (pool == null) return;
@@ -79,6 +79,12 @@ export function handleIncreaseObservationCardinalityNext(event: IncreaseObservat
       event.params.observationCardinalityNextOld.toString(),
     ]);
   }
+  growObservations(
+    pool,
+    event.params.observationCardinalityNextOld,
+    event.params.observationCardinalityNextNew,
+    event.block.number,
+  );
   pool.observationCardinalityNext = event.params.observationCardinalityNextNew;
   pool.save();
   savePoolBlockState(pool, event.block);
