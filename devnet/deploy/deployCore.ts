@@ -32,12 +32,30 @@ export interface Deployment {
   startBlock: number;
 }
 
+/** Which MarginModule the devnet runs: 1 = gen 1, 2 = the 2090499 module, 3 = the deployed gen 3. */
+export type ModuleGeneration = 1 | 2 | 3;
+
+export interface ModuleOptions {
+  generation?: ModuleGeneration;
+  /** Gen 3 only: its global price oracle (default: the gen-1 spot oracle). */
+  priceOracle?: 'oracle' | 'fixedRatioOracle';
+  /** Gen 3 only: whether orders must name the price oracle (an assumption; default true). */
+  restrictOrderOracle?: boolean;
+}
+
 interface DeployContext {
   provider: JsonRpcProvider;
   producer: BlockProducer;
   deployer: Signer;
   artifacts: Artifacts;
 }
+
+/** The artifact name of each generation's module. */
+export const MODULE_CONTRACTS: Readonly<Record<ModuleGeneration, string>> = {
+  1: 'MarginModule',
+  2: 'MarginModuleGen2',
+  3: 'MarginModuleGen3',
+};
 
 /** The published UniswapV3Pool creation bytecode from @uniswap/v3-core. */
 export function uniswapV3PoolCreationCode(): string {
@@ -73,8 +91,11 @@ export async function deployArtifact(
   return { contract: new Contract(address, artifact.abi as never, ctx.deployer), block };
 }
 
-/** Deploys the devnet's Dex223 stand-ins: pool code holder, factory, router, liquidity manager, oracles, MarginModule. */
-export async function deployCore(ctx: DeployContext): Promise<Deployment> {
+/**
+ * Deploys the devnet's Dex223 stand-ins: pool code holder, factory, router, liquidity manager, oracles, and the
+ * MarginModule of the chosen generation (default 1).
+ */
+export async function deployCore(ctx: DeployContext, module: ModuleOptions = {}): Promise<Deployment> {
   const holder = await deployRaw(
     ctx,
     'UniswapV3Pool code holder',
@@ -87,7 +108,13 @@ export async function deployCore(ctx: DeployContext): Promise<Deployment> {
   const liquidityManager = await deployArtifact(ctx, 'LiquidityManager', [factoryAddress]);
   const oracle = await deployArtifact(ctx, 'Oracle', [factoryAddress]);
   const fixedRatioOracle = await deployArtifact(ctx, 'FixedRatioOracle', [factoryAddress]);
-  const marginModule = await deployArtifact(ctx, 'MarginModule', [factoryAddress, routerAddress]);
+  const generation = module.generation ?? 1;
+  const moduleArgs: unknown[] = [factoryAddress, routerAddress];
+  if (generation === 3) {
+    const priceOracle = module.priceOracle === 'fixedRatioOracle' ? fixedRatioOracle : oracle;
+    moduleArgs.push(await priceOracle.contract.getAddress(), module.restrictOrderOracle ?? true);
+  }
+  const marginModule = await deployArtifact(ctx, MODULE_CONTRACTS[generation], moduleArgs);
   const contracts: CoreContracts = {
     factory: factory.contract,
     router: router.contract,
