@@ -8,6 +8,7 @@ import './interfaces/IDex223SwapRouter.sol';
 import './interfaces/IERC20Minimal.sol';
 import './interfaces/IERC223.sol';
 import './interfaces/IMarginOracle.sol';
+import './interfaces/IUniswapV3PoolMinimal.sol';
 
 /// An auto-listing registry; an `isContract` token list holds its address as tokens[0].
 interface IMarginAutoListing {
@@ -593,13 +594,14 @@ contract MarginModule is Multicall, IERC223Recipient {
     }
 
     /// Sends `amount` of the ERC-223 token `tokenIn223` to the pool with the pool's swap call attached, asking for
-    /// the output as the other token's ERC-223 twin, and measures what arrived. The pool's token twins come from the
-    /// factory because the devnet pools are Uniswap pools (token0()/token1() answer one address there).
+    /// the output as the other token's ERC-223 twin, and measures what arrived. The twins come from the pool's
+    /// (erc20, erc223) token0()/token1(), as Dex223 pools answer them.
     function _swapByErc223Deposit(address pool, address tokenIn223, uint24 fee, uint256 amount)
         private
         returns (uint256)
     {
-        (address token0, address token0Erc223, address token1, address token1Erc223) = factory.poolTokens(pool);
+        (address token0, address token0Erc223) = IUniswapV3PoolMinimal(pool).token0();
+        (address token1, address token1Erc223) = IUniswapV3PoolMinimal(pool).token1();
         bool inIsToken0 = token0Erc223 == tokenIn223;
         address tokenOutReceived = inIsToken0 ? token1Erc223 : token0Erc223;
         bytes memory swapCall = inIsToken0
@@ -758,7 +760,8 @@ contract MarginModule is Multicall, IERC223Recipient {
         address baseAsset = order.baseAsset;
         (address pool, , uint24 fee) = IMarginOracle(order.oracle).findPoolWithHighestLiquidity(asset, baseAsset);
         require(pool != address(0), 'No pool available');
-        (, address token0Erc223, , address token1Erc223) = factory.poolTokens(pool);
+        (, address token0Erc223) = IUniswapV3PoolMinimal(pool).token0();
+        (, address token1Erc223) = IUniswapV3PoolMinimal(pool).token1();
 
         uint256 idInList = getIdFromTokenlist(order.whitelist, asset);
         uint256 baseIdInList = getIdFromTokenlist(order.whitelist, baseAsset);
