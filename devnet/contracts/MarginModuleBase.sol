@@ -8,6 +8,7 @@ import './interfaces/IDex223SwapRouter.sol';
 import './interfaces/IERC20Minimal.sol';
 import './interfaces/IERC223.sol';
 import './interfaces/IMarginOracle.sol';
+import './interfaces/IUniswapV3PoolMinimal.sol';
 
 /// An auto-listing registry; an `isContract` token list holds its address as tokens[0].
 interface IMarginAutoListing {
@@ -621,8 +622,8 @@ abstract contract MarginModuleBase is Multicall, IERC223Recipient {
     }
 
     /// Sends `amount` of the ERC-223 token `tokenIn223` to the pool with the pool's swap call attached, asking for
-    /// the output as the other token's ERC-223 twin, and measures what arrived. The pool's token twins come from the
-    /// factory because the devnet pools are Uniswap pools (token0()/token1() answer one address there).
+    /// the output as the other token's ERC-223 twin, and measures what arrived. The twins come from the pool's
+    /// (erc20, erc223) token0()/token1(), as Dex223 pools answer them.
     function _swapByErc223Deposit(address pool, address tokenIn223, uint24 fee, uint256 amount)
         internal
         returns (uint256)
@@ -640,19 +641,19 @@ abstract contract MarginModuleBase is Multicall, IERC223Recipient {
     }
 
     /// A pool's two tokens under both addresses, in pool order: (token0 ERC-20, token0 ERC-223, token1 ERC-20,
-    /// token1 ERC-223). Gen 1 asks the devnet factory, which keeps them per pool.
+    /// token1 ERC-223), as a Dex223 pool answers token0()/token1() with (erc20, erc223).
     function _poolTokens(address pool)
         internal
         view
-        virtual
         returns (
-            address,
-            address,
-            address,
-            address
+            address token0,
+            address token0Erc223,
+            address token1,
+            address token1Erc223
         )
     {
-        return factory.poolTokens(pool);
+        (token0, token0Erc223) = IUniswapV3PoolMinimal(pool).token0();
+        (token1, token1Erc223) = IUniswapV3PoolMinimal(pool).token1();
     }
 
     /// The Dex223 pool call carried by an ERC-223 deposit: exact input, no price limit, ERC-223 output.

@@ -3,7 +3,6 @@ pragma solidity 0.7.6;
 pragma abicoder v2;
 
 import './MarginModuleBase.sol';
-import './interfaces/IDex223PoolTokenPair.sol';
 
 /// Devnet stand-in for the Dex223 MarginModule at commit 2090499, "gen 2" (shared/spec/generations.md §2), on the
 /// shared base. What changes from gen 1: the debt rounds per period, the insolvency estimate is 0 instead of a
@@ -119,23 +118,6 @@ contract MarginModuleGen2 is MarginModuleBase {
             amountOut = _swapThroughRouter(asset, baseAsset, fee, amount, minOut, 0);
         }
         _settleSwap(positionId, asset, baseAsset, amount, amountOut);
-    }
-
-    /// A Dex223 pool answers token0()/token1() with its (erc20, erc223) pair.
-    function _poolTokens(address pool)
-        internal
-        view
-        override
-        returns (
-            address,
-            address,
-            address,
-            address
-        )
-    {
-        (address token0, address token0Erc223) = IDex223PoolTokenPair(pool).token0();
-        (address token1, address token1Erc223) = IDex223PoolTokenPair(pool).token1();
-        return (token0, token0Erc223, token1, token1Erc223);
     }
 
     /// Checks: open, then who may close, then not frozen, then not liquidatable. Then the assets are sold

@@ -1,8 +1,19 @@
 import { createRequire } from 'node:module';
-import { Contract, ContractFactory, type JsonRpcProvider, type Signer } from 'ethers';
+import {
+  Contract,
+  ContractFactory,
+  getAddress,
+  Interface,
+  keccak256,
+  toUtf8Bytes,
+  zeroPadValue,
+  type JsonRpcProvider,
+  type Signer,
+} from 'ethers';
 import type { BlockProducer } from '../chain/BlockProducer.js';
 import { DevnetError } from '../chain/DevnetError.js';
 import { poolHolderInitCode } from '../chain/poolHolderInitCode.js';
+import { selfAddressOffsets } from '../chain/selfAddressOffsets.js';
 import { sendAndMine } from '../chain/sendAndMine.js';
 import type { Artifacts } from '../compile/compileContracts.js';
 
@@ -92,6 +103,31 @@ export async function deployArtifact(
 }
 
 /**
+ * Where the constructed UniswapV3Pool's runtime code holds its own address (`original`, for noDelegateCall):
+ * two constructions compared. They run in eth_call with the probe's code put at a scratch address by a state
+ * override, so nothing is deployed and the devnet's addresses stay what the subgraph manifest names.
+ */
+async function probePoolOriginalOffsets(ctx: DeployContext, holderAddress: string): Promise<number[]> {
+  const artifact = ctx.artifacts['UniswapPoolCodeProbe'];
+  if (!artifact) throw new DevnetError('no compiled contract named UniswapPoolCodeProbe');
+  const probe = new Interface(artifact.abi as never);
+  const probeAddress = getAddress(`0x${keccak256(toUtf8Bytes('dex223-keeper pool code probe')).slice(26)}`);
+  const construct = async (salt: string): Promise<[string, string]> => {
+    const data = probe.encodeFunctionData('constructPool', [holderAddress, salt]);
+    const raw = (await ctx.provider.send('eth_call', [
+      { to: probeAddress, data },
+      'latest',
+      { [probeAddress]: { code: artifact.deployedBytecode } },
+    ])) as string;
+    const [pool, code] = probe.decodeFunctionResult('constructPool', raw) as unknown as [string, string];
+    return [pool, code];
+  };
+  const [addressA, codeA] = await construct(zeroPadValue('0x01', 32));
+  const [addressB, codeB] = await construct(zeroPadValue('0x02', 32));
+  return selfAddressOffsets(codeA, codeB, addressA, addressB);
+}
+
+/**
  * Deploys the devnet's Dex223 stand-ins: pool code holder, factory, router, liquidity manager, oracles, and the
  * MarginModule of the chosen generation (default 1).
  */
@@ -101,7 +137,10 @@ export async function deployCore(ctx: DeployContext, module: ModuleOptions = {})
     'UniswapV3Pool code holder',
     poolHolderInitCode(uniswapV3PoolCreationCode()),
   );
-  const factory = await deployArtifact(ctx, 'Dex223Factory', [holder.address]);
+  const factory = await deployArtifact(ctx, 'Dex223Factory', [
+    holder.address,
+    await probePoolOriginalOffsets(ctx, holder.address),
+  ]);
   const factoryAddress = await factory.contract.getAddress();
   const router = await deployArtifact(ctx, 'SwapRouter', [factoryAddress]);
   const routerAddress = await router.contract.getAddress();
