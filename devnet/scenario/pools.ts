@@ -217,3 +217,19 @@ export function observationsForWindow(windowSec: number, minSpacingSec: number):
   if (windowSec <= 0 || minSpacingSec <= 0) throw new DevnetError('window and spacing must be positive');
   return Math.min(65535, Math.ceil(windowSec / minSpacingSec) + 1);
 }
+
+/**
+ * Makes a pool able to serve a `windowSec` TWAP now and keep serving it while its observations are written at
+ * most every `minSpacingSec` seconds: grows the ring to `observationsForWindow` slots, then lets `windowSec`
+ * pass (one block) so the newest write is old enough even for a ring that has not widened yet.
+ */
+export async function prepareTwapWindow(
+  devnet: Devnet,
+  pool: Contract,
+  windowSec: number,
+  minSpacingSec: number,
+): Promise<void> {
+  await growObservations(devnet, pool, observationsForWindow(windowSec, minSpacingSec));
+  await devnet.producer.advanceTime(windowSec);
+  await devnet.producer.mine();
+}

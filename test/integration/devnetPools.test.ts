@@ -19,6 +19,7 @@ import {
   observationsForWindow,
   poolAt,
   poolTokens,
+  prepareTwapWindow,
   removeLiquidity,
   swapExactIn,
 } from '../../devnet/scenario/pools.js';
@@ -326,5 +327,30 @@ describe('Dex223-style factory with Dex223-shaped pools on real Uniswap v3 pool 
     expect(recent[1]).toBe(tickCumulatives[1]);
     // The ring does not shrink on request.
     expect(await growObservations(devnet, pool, 2)).toBe(slots);
+  });
+
+  it('prepareTwapWindow leaves a pool that serves a 1800 s window before and after swaps; an unprepared one does not', async () => {
+    const lp = await devnet.actor('lp');
+    const trader = await devnet.actor('trader');
+    const prepared = await createPool(devnet, a, b, 3000, Q96);
+    const plain = await createPool(devnet, a, b, 500, Q96);
+    for (const pool of [prepared, plain]) await addLiquidity(devnet, lp, pool, -6000, 6000, 10n ** 22n);
+    await prepareTwapWindow(devnet, prepared, 1800, 600);
+    const serves = async (pool: Contract) =>
+      pool
+        .getFunction('observe')([1800, 0])
+        .then(
+          () => true,
+          (err: unknown) => (String(err).includes('OLD') ? false : Promise.reject(err)),
+        );
+    expect(await serves(prepared)).toBe(true);
+    // Same age for the unprepared pool, but a swap rewrites its only slot.
+    const [t0, t1] = ordered();
+    for (const fee of [3000, 500]) {
+      await devnet.producer.advanceTime(600);
+      await swapExactIn(devnet, trader, t0.address, t1.address, fee, 10n ** 18n);
+    }
+    expect(await serves(prepared)).toBe(true);
+    expect(await serves(plain)).toBe(false);
   });
 });
