@@ -60,6 +60,21 @@ function readSources(): Record<string, { content: string }> {
   return sources;
 }
 
+// Imports our sources may take from installed packages, resolved read-only from node_modules. Only Uniswap's
+// v3-core libraries are allowed, so a contract cannot quietly start depending on some other package.
+const IMPORTABLE_PACKAGES = ['@uniswap/v3-core/'];
+
+function findImport(path: string): { contents: string } | { error: string } {
+  if (!IMPORTABLE_PACKAGES.some((prefix) => path.startsWith(prefix))) {
+    return { error: `import ${path} is outside devnet/contracts and not an allowed package` };
+  }
+  try {
+    return { contents: readFileSync(createRequire(import.meta.url).resolve(path), 'utf8') };
+  } catch (err) {
+    return { error: `cannot read ${path}: ${(err as Error).message}` };
+  }
+}
+
 function sourcesHash(sources: Record<string, { content: string }>): string {
   const hash = createHash('sha256');
   // The settings are part of the key: changing a group's settings must rebuild.
@@ -77,6 +92,11 @@ interface SolcOutput {
       { abi: unknown[]; evm: { bytecode: { object: string }; deployedBytecode: { object: string } } }
     >
   >;
+}
+
+interface Solc {
+  compile(input: string, callbacks?: { import: typeof findImport }): string;
+  version(): string;
 }
 
 const OUTPUTS = ['abi', 'evm.bytecode.object', 'evm.deployedBytecode.object'];
@@ -102,14 +122,14 @@ function settingsGroups(
 }
 
 function compileGroup(
-  solc: { compile(input: string): string; version(): string },
+  solc: Solc,
   sources: Record<string, { content: string }>,
   settings: CompileSettings,
   selection: Record<string, Record<string, string[]>>,
   artifacts: Artifacts,
 ): void {
   const input = { language: 'Solidity', sources, settings: { ...settings, outputSelection: selection } };
-  const output = JSON.parse(solc.compile(JSON.stringify(input))) as SolcOutput;
+  const output = JSON.parse(solc.compile(JSON.stringify(input), { import: findImport })) as SolcOutput;
   const errors = (output.errors ?? []).filter((e) => e.severity === 'error');
   if (errors.length > 0) {
     throw new Error(`solc ${solc.version()} failed:\n${errors.map((e) => e.formattedMessage).join('\n')}`);
@@ -140,7 +160,7 @@ export function compileContracts(): Artifacts {
   const sources = readSources();
   if (Object.keys(sources).length === 0) throw new Error(`no Solidity sources found in ${contractsDir}`);
   const require = createRequire(import.meta.url);
-  const solc = require('solc') as { compile(input: string): string; version(): string };
+  const solc = require('solc') as Solc;
   const artifacts: Artifacts = {};
   for (const { settings, selection } of settingsGroups(sources)) {
     compileGroup(solc, sources, settings, selection, artifacts);

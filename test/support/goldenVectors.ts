@@ -77,3 +77,74 @@ export interface DebtGen2Vectors {
 }
 
 export const readDebtGen2Vectors = () => readVectors<DebtGen2Vectors>('debt-gen2-public.json');
+
+export interface TwapObservation {
+  index: number;
+  blockTimestamp: number;
+  tickCumulative: string;
+  secondsPerLiquidityCumulativeX128: string;
+  initialized: boolean;
+}
+
+export interface TwapTokenTuple {
+  erc20: string;
+  erc223: string;
+}
+
+/** One fee tier's pool as factory.getPool returned it at the case's block, with all the state the oracle reads. */
+export interface TwapPoolState {
+  exists: true;
+  address: string;
+  token0: TwapTokenTuple;
+  token1: TwapTokenTuple;
+  slot0: {
+    sqrtPriceX96: string;
+    tick: number;
+    observationIndex: number;
+    observationCardinality: number;
+    observationCardinalityNext: number;
+  };
+  liquidity: string;
+  /** observations(i) for every i < observationCardinality. */
+  observations: TwapObservation[];
+}
+
+/** A view's value, or the reason it reverted with. */
+export type TwapViewOutcome<T> = T | { revert: string };
+
+export interface TwapCase {
+  id: number;
+  label: string;
+  oracle: { commit: string; address: string; twapWindow: number };
+  blockNumber: number;
+  timestamp: number;
+  buy: string;
+  sell: string;
+  amount: string;
+  sellSide: string;
+  sellAddressKind: string;
+  buyAddressKind: string;
+  /** Keyed by fee tier ("500", "3000", "10000"). */
+  pools: Record<string, TwapPoolState | { exists: false }>;
+  /** Decimal uint256, or "revert" with `revertReason`. */
+  result: string;
+  revertReason?: string;
+  oracleViews: {
+    findPoolWithHighestLiquidity: TwapViewOutcome<{ pool: string; liquidity: string; fee: number }>;
+    /** Per existing tier: poolCanServeWindow, twapTick, twapSqrtPriceX96 and (2d3ffd2) harmonicMeanLiquidity. */
+    perTier: Record<string, Record<string, TwapViewOutcome<boolean | number | string>>>;
+  };
+}
+
+export interface TwapVectors {
+  meta: {
+    count: number;
+    factory: string;
+    oracles: { address: string; twapWindow: number }[];
+    upstream: { commit: string };
+  };
+  cases: TwapCase[];
+}
+
+export const readTwap2d3ffd2Vectors = () => readVectors<TwapVectors>('oracle-twap-2d3ffd2-public.json');
+export const readTwap6e5e5c3Vectors = () => readVectors<TwapVectors>('oracle-twap-6e5e5c3-public.json');
