@@ -25,6 +25,8 @@ export interface CoreAddresses {
   oracle: string;
   fixedRatioOracle: string;
   marginModule: string;
+  /** Only when a gen-3 module was asked to use a TWAP oracle, deployed for it just before the module. */
+  twapOracle?: string;
 }
 
 export interface CoreContracts {
@@ -34,6 +36,7 @@ export interface CoreContracts {
   oracle: Contract;
   fixedRatioOracle: Contract;
   marginModule: Contract;
+  twapOracle?: Contract;
 }
 
 export interface Deployment {
@@ -46,10 +49,20 @@ export interface Deployment {
 /** Which MarginModule the devnet runs: 1 = gen 1, 2 = the 2090499 module, 3 = the deployed gen 3. */
 export type ModuleGeneration = 1 | 2 | 3;
 
+/** A gen-3 module's global oracle: one of the core oracles, or a TWAP oracle deployed for it. */
+export type PriceOracleChoice = 'oracle' | 'fixedRatioOracle' | 'twap2d3ffd2' | 'twap6e5e5c3';
+
+const TWAP_ORACLE_CONTRACTS = { twap2d3ffd2: 'TwapOracle2d3ffd2', twap6e5e5c3: 'TwapOracle6e5e5c3' } as const;
+
 export interface ModuleOptions {
   generation?: ModuleGeneration;
-  /** Gen 3 only: its global price oracle (default: the gen-1 spot oracle). */
-  priceOracle?: 'oracle' | 'fixedRatioOracle';
+  /**
+   * Gen 3 only: its global price oracle (default: the gen-1 spot oracle). A TWAP oracle is deployed right before
+   * the module, which moves the module off the address a default deploy gives it (subgraph/networks/devnet.json).
+   */
+  priceOracle?: PriceOracleChoice;
+  /** The TWAP oracle's window (default 1800 s, as deployed on Sepolia and mainnet). */
+  twapWindowSec?: number;
   /** Gen 3 only: whether orders must name the price oracle (an assumption; default true). */
   restrictOrderOracle?: boolean;
 }
@@ -149,9 +162,16 @@ export async function deployCore(ctx: DeployContext, module: ModuleOptions = {})
   const fixedRatioOracle = await deployArtifact(ctx, 'FixedRatioOracle', [factoryAddress]);
   const generation = module.generation ?? 1;
   const moduleArgs: unknown[] = [factoryAddress, routerAddress];
+  let twapOracle: Contract | undefined;
   if (generation === 3) {
-    const priceOracle = module.priceOracle === 'fixedRatioOracle' ? fixedRatioOracle : oracle;
-    moduleArgs.push(await priceOracle.contract.getAddress(), module.restrictOrderOracle ?? true);
+    const choice = module.priceOracle ?? 'oracle';
+    if (choice === 'twap2d3ffd2' || choice === 'twap6e5e5c3') {
+      const window = module.twapWindowSec ?? 1800;
+      twapOracle = (await deployArtifact(ctx, TWAP_ORACLE_CONTRACTS[choice], [factoryAddress, window]))
+        .contract;
+    }
+    const priceOracle = twapOracle ?? (choice === 'fixedRatioOracle' ? fixedRatioOracle : oracle).contract;
+    moduleArgs.push(await priceOracle.getAddress(), module.restrictOrderOracle ?? true);
   }
   const marginModule = await deployArtifact(ctx, MODULE_CONTRACTS[generation], moduleArgs);
   const contracts: CoreContracts = {
@@ -161,6 +181,7 @@ export async function deployCore(ctx: DeployContext, module: ModuleOptions = {})
     oracle: oracle.contract,
     fixedRatioOracle: fixedRatioOracle.contract,
     marginModule: marginModule.contract,
+    ...(twapOracle ? { twapOracle } : {}),
   };
   const addresses: CoreAddresses = {
     poolCodeHolder: holder.address,
@@ -170,6 +191,7 @@ export async function deployCore(ctx: DeployContext, module: ModuleOptions = {})
     oracle: await oracle.contract.getAddress(),
     fixedRatioOracle: await fixedRatioOracle.contract.getAddress(),
     marginModule: await marginModule.contract.getAddress(),
+    ...(twapOracle ? { twapOracle: await twapOracle.getAddress() } : {}),
   };
   return { addresses, contracts, startBlock: holder.block };
 }
