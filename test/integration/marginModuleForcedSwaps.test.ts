@@ -4,6 +4,7 @@ import { callAtTimestamp } from '../../devnet/chain/callAtTimestamp.js';
 import type { ModuleGeneration } from '../../devnet/deploy/deployCore.js';
 import type { DevnetOptions } from '../../devnet/Devnet.js';
 import { movePrice, poolAt, poolTokens } from '../../devnet/scenario/pools.js';
+import { createOrder, fundOrder } from '../../devnet/scenario/orders.js';
 import {
   depositToPosition,
   marginSwap,
@@ -251,5 +252,67 @@ describe.each(cases)('gen $generation forced swaps', ({ options }) => {
     expect(after.assets).toEqual([f.base.address, x.address, y.address]);
     expect(after.balances).toEqual([out - LOAN, before.balances[1], before.balances[2]]);
     expect((await f.base.erc20.getFunction('balanceOf')(f.borrower.address)) - rewardBefore).toBe(REWARD);
+  });
+
+  it('sells an asset held under a pool token’s ERC-223 address by ERC-223 deposit into the pool, not the router', async () => {
+    // Held under COL's twin (the order's collateral, and in its list so the forced swap can look it up), the asset is
+    // a token of the COL/base pool by its ERC-223 address: the forced swap transfers it to the pool with swap data.
+    // The devnet's pools take no ERC-223 deposits, so the completion reverts; the call trace shows the path taken.
+    const order = await createOrder(f.devnet, f.lender, {
+      base: f.base,
+      whitelist: [f.base.address, f.col.twin],
+      collateral: [f.col.twin],
+      interestRate: 10_000n,
+      oracle: f.devnet.addresses.fixedRatioOracle,
+      rewardAsset: f.base.address,
+      rewardAmount: REWARD,
+    });
+    await fundOrder(f.devnet, f.lender, order.orderId, f.base, 10n * LOAN);
+    const { positionId: id, receipt } = await openPosition(f.devnet, f.borrower, {
+      orderId: order.orderId,
+      amount: LOAN,
+      collateralIdx: 0,
+      collateralToken: f.col.erc223,
+      collateralAmount: 300n * E18,
+    });
+    const createdAt = (await f.devnet.provider.getBlock(receipt.blockNumber))!.timestamp;
+    // 100 % per 30 days: after 12 days the debt (1400) exceeds 1000 base + 300 twin at 1:1.
+    f.devnet.producer.setNextTimestamp(createdAt + 12 * 86_400);
+    await liquidate(keeperA, id);
+    const call = () => as(keeperB).getFunction('liquidate')(id, receiver.address, { gasLimit: 3_000_000 });
+    const [attempt] = await f.devnet.sendInOneBlock([call]);
+    expect(attempt!.status).toBe(0);
+
+    interface Frame {
+      to: string;
+      input: string;
+      calls?: Frame[];
+    }
+    const trace = (await f.devnet.provider.send('debug_traceTransaction', [
+      attempt!.hash,
+      { tracer: 'callTracer' },
+    ])) as Frame;
+    const frames: Frame[] = [];
+    const walk = (frame: Frame) => {
+      frames.push(frame);
+      frame.calls?.forEach(walk);
+    };
+    walk(trace);
+    const transferWithData = f.col.erc223.interface.getFunction('transfer(address,uint256,bytes)')!.selector;
+    const pool = (await f.devnet.contracts.factory.getFunction('getPool')(
+      f.col.address,
+      f.base.address,
+      3000,
+    )) as string;
+    const deposit = frames.find(
+      (c) => c.to.toLowerCase() === f.col.twin.toLowerCase() && c.input.startsWith(transferWithData),
+    );
+    expect(deposit).toBeDefined();
+    const [to, amount] = f.col.erc223.interface.decodeFunctionData(
+      'transfer(address,uint256,bytes)',
+      deposit!.input,
+    );
+    expect([String(to).toLowerCase(), amount]).toEqual([pool.toLowerCase(), 300n * E18]);
+    expect(frames.some((c) => c.to.toLowerCase() === f.devnet.addresses.router.toLowerCase())).toBe(false);
   });
 });
