@@ -528,8 +528,7 @@ contract MarginModule is Multicall, IERC223Recipient {
     }
 
     /// Swaps an asset held under its ERC-223 address by depositing it into the pool. Owner only, so a
-    /// liquidation that reaches such an asset can only be completed by the owner. On the devnet the pools are
-    /// Uniswap v3 pools, which do not accept ERC-223 deposits, so this reverts after the owner check.
+    /// liquidation that reaches such an asset can only be completed by the owner.
     function marginSwap223(
         uint256 positionId,
         uint256 assetId1,
