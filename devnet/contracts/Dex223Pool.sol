@@ -36,7 +36,8 @@ interface IDex223PoolDeployer {
 /// Uniswap pool logic. Dex223 converts between a token's two forms with its converter; the devnet's twins are
 /// independent free-mint tokens, so this contract stands in for the converter: it keeps the twins it receives and
 /// mints the ERC-20 the Uniswap pool accounts for, and pays ERC-223 output from the twins it holds, minting the
-/// shortfall. Prices, liquidity, observations and events are exactly those of the same ERC-20 swap.
+/// shortfall. The pool's state and its own events are exactly those of the same ERC-20 swap; the token logs are
+/// not (the mints appear, and no ERC-20 enters from the swapper).
 /// This contract has no storage of its own: its slots are the Uniswap pool's.
 contract Dex223Pool is IERC223Recipient {
     bytes4 private constant TOKEN_RECEIVED = 0x8943ec02;
@@ -49,6 +50,7 @@ contract Dex223Pool is IERC223Recipient {
         uint160 sqrtPriceLimitX96;
         bool prefer223Out;
     }
+
     address private immutable implementation;
     address private immutable token0_erc20;
     address private immutable token0_erc223;
