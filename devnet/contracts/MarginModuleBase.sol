@@ -555,9 +555,8 @@ abstract contract MarginModuleBase is Multicall, IERC223Recipient {
         _settleSwap(positionId, asset1, asset2, amount, amountOut);
     }
 
-    /// Swaps an asset held under its ERC-223 address by depositing it into the pool. Owner only, so a
-    /// liquidation that reaches such an asset can only be completed by the owner. On the devnet the pools are
-    /// Uniswap v3 pools, which do not accept ERC-223 deposits, so this reverts after the owner check.
+    /// Swaps an asset held under its ERC-223 address by depositing it into the pool. Owner only, so a gen-1
+    /// liquidation that reaches such an asset can only be completed by the owner.
     function marginSwap223(
         uint256 positionId,
         uint256 assetId1,

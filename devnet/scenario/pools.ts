@@ -9,7 +9,7 @@ export const MAX_SQRT_RATIO = 1461446703485210103287273452993503373139212251263n
 export const MIN_TICK = -887272;
 export const MAX_TICK = 887272;
 
-/** Gas for one createPool: it constructs a Uniswap pool and deploys a copy of its code (about 9.5M gas). */
+/** Gas for one createPool: it constructs a Uniswap pool and deploys a copy of its code (about 9.9M gas). */
 export const CREATE_POOL_GAS_LIMIT = 16_000_000n;
 
 interface AbiEntry {

@@ -1,12 +1,14 @@
 import { createRequire } from 'node:module';
 import {
   AbiCoder,
+  Contract,
   getAddress,
   getBytes,
   getCreate2Address,
+  Interface,
+  type JsonRpcSigner,
   keccak256,
   zeroPadValue,
-  type Contract,
 } from 'ethers';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Devnet } from '../../devnet/Devnet.js';
@@ -154,8 +156,10 @@ describe('Dex223-style factory with Dex223-shaped pools on real Uniswap v3 pool 
     const direct = poolAt(devnet, implementation).connect(devnet.deployer) as Contract;
     await expect(direct.getFunction('observe').staticCall([0])).rejects.toThrow();
     expect(await pool.getFunction('observe')([0])).toBeDefined();
-    // The pool address's own code is the small Dex223Pool front.
-    expect(getBytes(await devnet.provider.getCode(poolAddress)).length).toBeLessThan(1000);
+    // The pool address's own code is the Dex223Pool front.
+    expect(getBytes(await devnet.provider.getCode(poolAddress)).length).toBe(
+      getBytes(devnet.artifacts['Dex223Pool']!.deployedBytecode).length,
+    );
   });
 
   it('tracks current liquidity like Uniswap: in-range mints and burns count, out-of-range ones do not', async () => {
@@ -352,5 +356,123 @@ describe('Dex223-style factory with Dex223-shaped pools on real Uniswap v3 pool 
     }
     expect(await serves(prepared)).toBe(true);
     expect(await serves(plain)).toBe(false);
+  });
+
+  describe('ERC-223 deposits with a swap call attached', () => {
+    const swapCall = new Interface([
+      'function swap(address recipient, bool zeroForOne, int256 amountSpecified, uint160 sqrtPriceLimitX96, bool prefer223, bytes data)',
+    ]);
+    const balanceOf = async (token: Contract, owner: string) =>
+      (await token.getFunction('balanceOf')(owner)) as bigint;
+
+    async function depositSwap(
+      pool: Contract,
+      from: JsonRpcSigner,
+      twin: TestToken,
+      amount: bigint,
+      args: [string, boolean, bigint, bigint, boolean],
+    ) {
+      await devnet.send('mint twin', () => twin.erc223.getFunction('mint')(from.address, amount));
+      const data = swapCall.encodeFunctionData('swap', [...args, '0x']);
+      return devnet.send('deposit', () =>
+        (twin.erc223.connect(from) as Contract).getFunction('transfer(address,uint256,bytes)')(
+          pool.getAddress(),
+          amount,
+          data,
+        ),
+      );
+    }
+
+    it('swaps a token0 twin for the token1 twin (prefer223) exactly as the ERC-20 swap would', async () => {
+      const lp = await devnet.actor('lp');
+      const trader = await devnet.actor('trader');
+      const pool = await createPool(devnet, a, b, 3000, Q96);
+      const poolAddress = await pool.getAddress();
+      await addLiquidity(devnet, lp, pool, -6000, 6000, 10n ** 22n);
+      const [t0, t1] = ordered();
+      const limit = 4295128740n;
+      // The same swap as plain ERC-20 first, on a snapshot, for the expected figures.
+      const before = await devnet.snapshot();
+      await swapExactIn(devnet, trader, t0.address, t1.address, 3000, 10n ** 18n, limit);
+      const erc20Out = await balanceOf(t1.erc20, trader.address);
+      const erc20Slot0 = (await pool.getFunction('slot0')()) as unknown[];
+      await devnet.revert(before);
+
+      const receipt = await depositSwap(pool, trader, t0, 10n ** 18n, [
+        trader.address,
+        true,
+        10n ** 18n,
+        limit,
+        true,
+      ]);
+      const events = decodeEvents(pool, poolAddress, receipt);
+      expect(events.map((e) => e.name)).toEqual(['Swap']);
+      expect(events[0]?.args.toArray().slice(0, 4)).toEqual([
+        poolAddress,
+        poolAddress,
+        10n ** 18n,
+        -erc20Out,
+      ]);
+      expect(await balanceOf(t1.erc223, trader.address)).toBe(erc20Out);
+      expect(await balanceOf(t1.erc20, trader.address)).toBe(0n);
+      expect(await balanceOf(t0.erc223, trader.address)).toBe(0n);
+      expect(await balanceOf(t0.erc223, poolAddress)).toBe(10n ** 18n);
+      expect((await pool.getFunction('slot0')()) as unknown[]).toEqual(erc20Slot0);
+    });
+
+    it('pays ERC-20 out without prefer223 and refunds what a price limit leaves unspent', async () => {
+      const lp = await devnet.actor('lp');
+      const trader = await devnet.actor('trader');
+      const pool = await createPool(devnet, a, b, 3000, Q96);
+      const poolAddress = await pool.getAddress();
+      await addLiquidity(devnet, lp, pool, -600, 600, 10n ** 18n);
+      const [t0, t1] = ordered();
+      const limit = (Q96 * 1001n) / 1000n;
+      await depositSwap(pool, trader, t1, 10n ** 24n, [trader.address, false, 10n ** 24n, limit, false]);
+      const [sqrtPriceX96] = (await pool.getFunction('slot0')()) as [bigint];
+      expect(sqrtPriceX96).toBe(limit);
+      const kept = await balanceOf(t1.erc223, poolAddress);
+      expect(kept).toBeGreaterThan(0n);
+      expect(kept).toBeLessThan(10n ** 24n);
+      expect(await balanceOf(t1.erc223, trader.address)).toBe(10n ** 24n - kept);
+      expect(await balanceOf(t0.erc20, trader.address)).toBeGreaterThan(0n);
+      expect(await balanceOf(t0.erc223, trader.address)).toBe(0n);
+    });
+
+    it('refuses a deposit that is not the swap input, a foreign token, a missing call and direct callbacks', async () => {
+      const lp = await devnet.actor('lp');
+      const trader = await devnet.actor('trader');
+      const pool = await createPool(devnet, a, b, 3000, Q96);
+      await addLiquidity(devnet, lp, pool, -600, 600, 10n ** 18n);
+      const [t0] = ordered();
+      await expect(
+        depositSwap(pool, trader, t0, 10n ** 15n, [trader.address, false, 10n ** 15n, 0n, true]),
+      ).rejects.toThrow(/deposit is not the swap input/);
+      await expect(
+        depositSwap(pool, trader, t0, 10n ** 15n, [trader.address, true, 10n ** 16n, 4295128740n, true]),
+      ).rejects.toThrow(/exact input within the deposit/);
+      const other = await deployToken(devnet, 'CCC');
+      await expect(
+        depositSwap(pool, trader, other, 10n ** 15n, [trader.address, true, 10n ** 15n, 4295128740n, true]),
+      ).rejects.toThrow(/not a twin of this pool/);
+      await devnet.send('mint twin', () => t0.erc223.getFunction('mint')(trader.address, 1n));
+      await expect(
+        devnet.send('plain deposit', () =>
+          (t0.erc223.connect(trader) as Contract).getFunction('transfer(address,uint256,bytes)')(
+            pool.getAddress(),
+            1n,
+            '0x',
+          ),
+        ),
+      ).rejects.toThrow(/no swap call attached/);
+      const asTrader = new Contract(
+        await pool.getAddress(),
+        ['function uniswapV3SwapCallback(int256,int256,bytes)'],
+        trader,
+      );
+      await expect(
+        asTrader.getFunction('uniswapV3SwapCallback').staticCall(10n ** 18n, 0n, '0x'),
+      ).rejects.toThrow(/only the pool itself/);
+    });
   });
 });
