@@ -254,10 +254,10 @@ describe.each(cases)('gen $generation forced swaps', ({ options }) => {
     expect((await f.base.erc20.getFunction('balanceOf')(f.borrower.address)) - rewardBefore).toBe(REWARD);
   });
 
-  it('sells an asset held under a pool token’s ERC-223 address by ERC-223 deposit into the pool, not the router', async () => {
+  it('sells an asset held under a pool token’s ERC-223 address by ERC-223 deposit into the pool, not the router, above the floor', async () => {
     // Held under COL's twin (the order's collateral, and in its list so the forced swap can look it up), the asset is
-    // a token of the COL/base pool by its ERC-223 address: the forced swap transfers it to the pool with swap data.
-    // The devnet's pools take no ERC-223 deposits, so the completion reverts; the call trace shows the path taken.
+    // a token of the COL/base pool by its ERC-223 address: the forced swap transfers it to the pool with swap data,
+    // and the call trace shows that path.
     const order = await createOrder(f.devnet, f.lender, {
       base: f.base,
       whitelist: [f.base.address, f.col.twin],
@@ -279,9 +279,19 @@ describe.each(cases)('gen $generation forced swaps', ({ options }) => {
     // 100 % per 30 days: after 12 days the debt (1400) exceeds 1000 base + 300 twin at 1:1.
     f.devnet.producer.setNextTimestamp(createdAt + 12 * 86_400);
     await liquidate(keeperA, id);
-    const call = () => as(keeperB).getFunction('liquidate')(id, receiver.address, { gasLimit: 3_000_000 });
-    const [attempt] = await f.devnet.sendInOneBlock([call]);
-    expect(attempt!.status).toBe(0);
+    // The module checks this path's floor itself: a quote of 399 for the 300 held (floor 379) blocks it.
+    await setRatio(f.col.twin, 399n, 300n);
+    expect((await completionOutcome(keeperB, id)).ok).toBe(false);
+    await setRatio(f.col.twin, 1n, 1n);
+    const attempt = await liquidate(keeperB, id);
+    const events = decodeEvents(f.mm, f.devnet.addresses.marginModule, attempt);
+    expect(events.map((e) => e.name)).toEqual(['AssetRemoved', 'MarginSwap', 'Liquidation']);
+    expect([events[1]!.args.getValue('assetIn'), events[1]!.args.getValue('amountIn')]).toEqual([
+      f.col.twin,
+      300n * E18,
+    ]);
+    // Unset ratios quote 1:1, so the floor is 95 % of the amount sold.
+    expect(events[1]!.args.getValue('amountOut')).toBeGreaterThanOrEqual((300n * E18 * 9500n) / 10000n);
 
     interface Frame {
       to: string;
@@ -289,7 +299,7 @@ describe.each(cases)('gen $generation forced swaps', ({ options }) => {
       calls?: Frame[];
     }
     const trace = (await f.devnet.provider.send('debug_traceTransaction', [
-      attempt!.hash,
+      attempt.hash,
       { tracer: 'callTracer' },
     ])) as Frame;
     const frames: Frame[] = [];
