@@ -281,6 +281,7 @@ describe.each(cases)('gen $generation forced swaps', ({ options }) => {
     await liquidate(keeperA, id);
     // The module checks this path's floor itself: a quote of 399 for the 300 held (floor 379) blocks it.
     await setRatio(f.col.twin, 399n, 300n);
+    expect(await f.mm.getFunction('subjectToLiquidation')(id)).toBe(true);
     expect((await completionOutcome(keeperB, id)).ok).toBe(false);
     await setRatio(f.col.twin, 1n, 1n);
     const attempt = await liquidate(keeperB, id);
