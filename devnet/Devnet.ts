@@ -15,9 +15,15 @@ import { DevnetSigner } from './chain/DevnetSigner.js';
 import { sendAndMine, sendInOneBlock } from './chain/sendAndMine.js';
 import { startAnvil, type Anvil } from './chain/startAnvil.js';
 import { loadArtifacts, type Artifacts } from './compile/compileContracts.js';
-import { deployCore, type CoreAddresses, type CoreContracts } from './deploy/deployCore.js';
+import {
+  deployCore,
+  type CoreAddresses,
+  type CoreContracts,
+  type ModuleGeneration,
+  type ModuleOptions,
+} from './deploy/deployCore.js';
 
-export interface DevnetOptions {
+export interface DevnetOptions extends ModuleOptions {
   chainId?: number;
   secondsPerBlock?: number;
   genesisTimestampSec?: number;
@@ -53,6 +59,8 @@ export class Devnet {
     readonly addresses: CoreAddresses,
     readonly contracts: CoreContracts,
     readonly startBlock: number,
+    /** The MarginModule generation deployed at addresses.marginModule. */
+    readonly generation: ModuleGeneration,
     private readonly anvil: Anvil | undefined,
   ) {}
 
@@ -92,12 +100,10 @@ export class Devnet {
     // contracts at that account's CREATE addresses, and ours must not collide with them.
     const deployer = await fundedSigner(provider, 'deployer');
     const producer = new BlockProducer(provider, { secondsPerBlock: options.secondsPerBlock });
-    const { addresses, contracts, startBlock } = await deployCore({
-      provider,
-      producer,
-      deployer,
-      artifacts,
-    });
+    const { addresses, contracts, startBlock } = await deployCore(
+      { provider, producer, deployer, artifacts },
+      options,
+    );
     return new Devnet(
       provider,
       producer,
@@ -107,6 +113,7 @@ export class Devnet {
       addresses,
       contracts,
       startBlock,
+      options.generation ?? 1,
       anvil,
     );
   }

@@ -18,9 +18,31 @@ export const contractsDir = join(here, '..', 'contracts');
 const buildDir = join(here, '..', 'build');
 const buildFile = join(buildDir, 'contracts.json');
 
-// The real MarginModule and Oracle are built with solc 0.7.6 and optimizer runs 200; using the same compiler
-// gives us its unchecked (wrapping) arithmetic and its invalid-opcode division by zero for free.
-const OPTIMIZER_RUNS = 200;
+/** solc settings that change the bytecode: one group of contracts is compiled per distinct value. */
+export interface CompileSettings {
+  optimizer: { enabled: boolean; runs: number };
+  debug?: { revertStrings: 'default' | 'strip' };
+}
+
+/** The gen-1 MarginModule and the Oracle are built with solc 0.7.6 and optimizer runs 200, strings kept; using the
+ * same compiler gives us its unchecked (wrapping) arithmetic and its invalid-opcode division by zero for free. */
+export const DEFAULT_SETTINGS: CompileSettings = { optimizer: { enabled: true, runs: 200 } };
+
+/** How upstream builds the later MarginModules: optimizer runs 1 and revert strings stripped (without them the
+ * 2090499 module is over EIP-170), so each of their requires reverts with empty data. */
+export const DEPLOYED_MODULE_SETTINGS: CompileSettings = {
+  optimizer: { enabled: true, runs: 1 },
+  debug: { revertStrings: 'strip' },
+};
+
+/** Contracts built with other than the default settings; each lives in `<name>.sol`. */
+export const SETTINGS_OVERRIDES: Readonly<Record<string, CompileSettings>> = {
+  MarginModuleGen2: DEPLOYED_MODULE_SETTINGS,
+  MarginModuleGen3: DEPLOYED_MODULE_SETTINGS,
+};
+
+/** EIP-170: the largest runtime code a deployment may leave (anvil enforces it, and so do we). */
+export const MAX_RUNTIME_CODE_BYTES = 24_576;
 
 function listSources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -55,7 +77,8 @@ function findImport(path: string): { contents: string } | { error: string } {
 
 function sourcesHash(sources: Record<string, { content: string }>): string {
   const hash = createHash('sha256');
-  hash.update(`solc-0.7.6 runs=${OPTIMIZER_RUNS}\n`);
+  // The settings are part of the key: changing a group's settings must rebuild.
+  hash.update(`solc-0.7.6 ${JSON.stringify({ DEFAULT_SETTINGS, SETTINGS_OVERRIDES })}\n`);
   for (const [name, { content }] of Object.entries(sources)) hash.update(`${name}\n${content}\n`);
   return hash.digest('hex');
 }
@@ -71,38 +94,76 @@ interface SolcOutput {
   >;
 }
 
-/** Compiles every `.sol` under devnet/contracts with solc-js 0.7.6 (offline). Throws with solc's messages on error. */
-export function compileContracts(): Artifacts {
-  const sources = readSources();
-  if (Object.keys(sources).length === 0) throw new Error(`no Solidity sources found in ${contractsDir}`);
-  const require = createRequire(import.meta.url);
-  const solc = require('solc') as {
-    compile(input: string, callbacks?: { import: typeof findImport }): string;
-    version(): string;
-  };
-  const input = {
-    language: 'Solidity',
-    sources,
-    settings: {
-      optimizer: { enabled: true, runs: OPTIMIZER_RUNS },
-      outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object', 'evm.deployedBytecode.object'] } },
-    },
-  };
+interface Solc {
+  compile(input: string, callbacks?: { import: typeof findImport }): string;
+  version(): string;
+}
+
+const OUTPUTS = ['abi', 'evm.bytecode.object', 'evm.deployedBytecode.object'];
+
+/** Groups the contracts by settings: the default group selects every file but the overridden contracts' own. */
+function settingsGroups(
+  sources: Record<string, { content: string }>,
+): { settings: CompileSettings; selection: Record<string, Record<string, string[]>> }[] {
+  const overriddenFiles = new Set(Object.keys(SETTINGS_OVERRIDES).map((name) => `${name}.sol`));
+  const defaultSelection: Record<string, Record<string, string[]>> = {};
+  for (const file of Object.keys(sources)) {
+    if (!overriddenFiles.has(file)) defaultSelection[file] = { '*': OUTPUTS };
+  }
+  const groups = [{ settings: DEFAULT_SETTINGS, selection: defaultSelection }];
+  for (const [name, settings] of Object.entries(SETTINGS_OVERRIDES)) {
+    const file = `${name}.sol`;
+    if (!sources[file]) throw new Error(`${name} has its own compiler settings but ${file} does not exist`);
+    const group = groups.find((g) => JSON.stringify(g.settings) === JSON.stringify(settings));
+    if (group) group.selection[file] = { [name]: OUTPUTS };
+    else groups.push({ settings, selection: { [file]: { [name]: OUTPUTS } } });
+  }
+  return groups;
+}
+
+function compileGroup(
+  solc: Solc,
+  sources: Record<string, { content: string }>,
+  settings: CompileSettings,
+  selection: Record<string, Record<string, string[]>>,
+  artifacts: Artifacts,
+): void {
+  const input = { language: 'Solidity', sources, settings: { ...settings, outputSelection: selection } };
   const output = JSON.parse(solc.compile(JSON.stringify(input), { import: findImport })) as SolcOutput;
   const errors = (output.errors ?? []).filter((e) => e.severity === 'error');
   if (errors.length > 0) {
     throw new Error(`solc ${solc.version()} failed:\n${errors.map((e) => e.formattedMessage).join('\n')}`);
   }
-  const artifacts: Artifacts = {};
   for (const [file, contracts] of Object.entries(output.contracts ?? {})) {
     for (const [name, c] of Object.entries(contracts)) {
       if (artifacts[name]) throw new Error(`contract name ${name} is defined twice (second in ${file})`);
+      const runtimeBytes = c.evm.deployedBytecode.object.length / 2;
+      if (runtimeBytes > MAX_RUNTIME_CODE_BYTES) {
+        throw new Error(
+          `${name} has ${runtimeBytes} bytes of runtime code, over the EIP-170 limit of ${MAX_RUNTIME_CODE_BYTES}`,
+        );
+      }
       artifacts[name] = {
         abi: c.abi,
         bytecode: `0x${c.evm.bytecode.object}`,
         deployedBytecode: `0x${c.evm.deployedBytecode.object}`,
       };
     }
+  }
+}
+
+/**
+ * Compiles every `.sol` under devnet/contracts with solc-js 0.7.6 (offline), one solc run per settings group
+ * (see SETTINGS_OVERRIDES). Throws with solc's messages on error, and for runtime code over EIP-170.
+ */
+export function compileContracts(): Artifacts {
+  const sources = readSources();
+  if (Object.keys(sources).length === 0) throw new Error(`no Solidity sources found in ${contractsDir}`);
+  const require = createRequire(import.meta.url);
+  const solc = require('solc') as Solc;
+  const artifacts: Artifacts = {};
+  for (const { settings, selection } of settingsGroups(sources)) {
+    compileGroup(solc, sources, settings, selection, artifacts);
   }
   return artifacts;
 }

@@ -1,8 +1,19 @@
 import { createRequire } from 'node:module';
-import { Contract, ContractFactory, type JsonRpcProvider, type Signer } from 'ethers';
+import {
+  Contract,
+  ContractFactory,
+  getAddress,
+  Interface,
+  keccak256,
+  toUtf8Bytes,
+  zeroPadValue,
+  type JsonRpcProvider,
+  type Signer,
+} from 'ethers';
 import type { BlockProducer } from '../chain/BlockProducer.js';
 import { DevnetError } from '../chain/DevnetError.js';
 import { poolHolderInitCode } from '../chain/poolHolderInitCode.js';
+import { selfAddressOffsets } from '../chain/selfAddressOffsets.js';
 import { sendAndMine } from '../chain/sendAndMine.js';
 import type { Artifacts } from '../compile/compileContracts.js';
 
@@ -14,6 +25,8 @@ export interface CoreAddresses {
   oracle: string;
   fixedRatioOracle: string;
   marginModule: string;
+  /** Only when a gen-3 module was asked to use a TWAP oracle, deployed for it just before the module. */
+  twapOracle?: string;
 }
 
 export interface CoreContracts {
@@ -23,6 +36,7 @@ export interface CoreContracts {
   oracle: Contract;
   fixedRatioOracle: Contract;
   marginModule: Contract;
+  twapOracle?: Contract;
 }
 
 export interface Deployment {
@@ -32,12 +46,40 @@ export interface Deployment {
   startBlock: number;
 }
 
+/** Which MarginModule the devnet runs: 1 = gen 1, 2 = the 2090499 module, 3 = the deployed gen 3. */
+export type ModuleGeneration = 1 | 2 | 3;
+
+/** A gen-3 module's global oracle: one of the core oracles, or a TWAP oracle deployed for it. */
+export type PriceOracleChoice = 'oracle' | 'fixedRatioOracle' | 'twap2d3ffd2' | 'twap6e5e5c3';
+
+const TWAP_ORACLE_CONTRACTS = { twap2d3ffd2: 'TwapOracle2d3ffd2', twap6e5e5c3: 'TwapOracle6e5e5c3' } as const;
+
+export interface ModuleOptions {
+  generation?: ModuleGeneration;
+  /**
+   * Gen 3 only: its global price oracle (default: the gen-1 spot oracle). A TWAP oracle is deployed right before
+   * the module, which moves the module off the address a default deploy gives it (subgraph/networks/devnet.json).
+   */
+  priceOracle?: PriceOracleChoice;
+  /** The TWAP oracle's window (default 1800 s, as deployed on Sepolia and mainnet). */
+  twapWindowSec?: number;
+  /** Gen 3 only: whether orders must name the price oracle (an assumption; default true). */
+  restrictOrderOracle?: boolean;
+}
+
 interface DeployContext {
   provider: JsonRpcProvider;
   producer: BlockProducer;
   deployer: Signer;
   artifacts: Artifacts;
 }
+
+/** The artifact name of each generation's module. */
+export const MODULE_CONTRACTS: Readonly<Record<ModuleGeneration, string>> = {
+  1: 'MarginModule',
+  2: 'MarginModuleGen2',
+  3: 'MarginModuleGen3',
+};
 
 /** The published UniswapV3Pool creation bytecode from @uniswap/v3-core. */
 export function uniswapV3PoolCreationCode(): string {
@@ -73,21 +115,65 @@ export async function deployArtifact(
   return { contract: new Contract(address, artifact.abi as never, ctx.deployer), block };
 }
 
-/** Deploys the devnet's Dex223 stand-ins: pool code holder, factory, router, liquidity manager, oracles, MarginModule. */
-export async function deployCore(ctx: DeployContext): Promise<Deployment> {
+/**
+ * Where the constructed UniswapV3Pool's runtime code holds its own address (`original`, for noDelegateCall):
+ * two constructions compared. They run in eth_call with the probe's code put at a scratch address by a state
+ * override, so nothing is deployed and the devnet's addresses stay what the subgraph manifest names.
+ */
+async function probePoolOriginalOffsets(ctx: DeployContext, holderAddress: string): Promise<number[]> {
+  const artifact = ctx.artifacts['UniswapPoolCodeProbe'];
+  if (!artifact) throw new DevnetError('no compiled contract named UniswapPoolCodeProbe');
+  const probe = new Interface(artifact.abi as never);
+  const probeAddress = getAddress(`0x${keccak256(toUtf8Bytes('dex223-keeper pool code probe')).slice(26)}`);
+  const construct = async (salt: string): Promise<[string, string]> => {
+    const data = probe.encodeFunctionData('constructPool', [holderAddress, salt]);
+    const raw = (await ctx.provider.send('eth_call', [
+      { to: probeAddress, data },
+      'latest',
+      { [probeAddress]: { code: artifact.deployedBytecode } },
+    ])) as string;
+    const [pool, code] = probe.decodeFunctionResult('constructPool', raw) as unknown as [string, string];
+    return [pool, code];
+  };
+  const [addressA, codeA] = await construct(zeroPadValue('0x01', 32));
+  const [addressB, codeB] = await construct(zeroPadValue('0x02', 32));
+  return selfAddressOffsets(codeA, codeB, addressA, addressB);
+}
+
+/**
+ * Deploys the devnet's Dex223 stand-ins: pool code holder, factory, router, liquidity manager, oracles, and the
+ * MarginModule of the chosen generation (default 1).
+ */
+export async function deployCore(ctx: DeployContext, module: ModuleOptions = {}): Promise<Deployment> {
   const holder = await deployRaw(
     ctx,
     'UniswapV3Pool code holder',
     poolHolderInitCode(uniswapV3PoolCreationCode()),
   );
-  const factory = await deployArtifact(ctx, 'Dex223Factory', [holder.address]);
+  const factory = await deployArtifact(ctx, 'Dex223Factory', [
+    holder.address,
+    await probePoolOriginalOffsets(ctx, holder.address),
+  ]);
   const factoryAddress = await factory.contract.getAddress();
   const router = await deployArtifact(ctx, 'SwapRouter', [factoryAddress]);
   const routerAddress = await router.contract.getAddress();
   const liquidityManager = await deployArtifact(ctx, 'LiquidityManager', [factoryAddress]);
   const oracle = await deployArtifact(ctx, 'Oracle', [factoryAddress]);
   const fixedRatioOracle = await deployArtifact(ctx, 'FixedRatioOracle', [factoryAddress]);
-  const marginModule = await deployArtifact(ctx, 'MarginModule', [factoryAddress, routerAddress]);
+  const generation = module.generation ?? 1;
+  const moduleArgs: unknown[] = [factoryAddress, routerAddress];
+  let twapOracle: Contract | undefined;
+  if (generation === 3) {
+    const choice = module.priceOracle ?? 'oracle';
+    if (choice === 'twap2d3ffd2' || choice === 'twap6e5e5c3') {
+      const window = module.twapWindowSec ?? 1800;
+      twapOracle = (await deployArtifact(ctx, TWAP_ORACLE_CONTRACTS[choice], [factoryAddress, window]))
+        .contract;
+    }
+    const priceOracle = twapOracle ?? (choice === 'fixedRatioOracle' ? fixedRatioOracle : oracle).contract;
+    moduleArgs.push(await priceOracle.getAddress(), module.restrictOrderOracle ?? true);
+  }
+  const marginModule = await deployArtifact(ctx, MODULE_CONTRACTS[generation], moduleArgs);
   const contracts: CoreContracts = {
     factory: factory.contract,
     router: router.contract,
@@ -95,6 +181,7 @@ export async function deployCore(ctx: DeployContext): Promise<Deployment> {
     oracle: oracle.contract,
     fixedRatioOracle: fixedRatioOracle.contract,
     marginModule: marginModule.contract,
+    ...(twapOracle ? { twapOracle } : {}),
   };
   const addresses: CoreAddresses = {
     poolCodeHolder: holder.address,
@@ -104,6 +191,7 @@ export async function deployCore(ctx: DeployContext): Promise<Deployment> {
     oracle: await oracle.contract.getAddress(),
     fixedRatioOracle: await fixedRatioOracle.contract.getAddress(),
     marginModule: await marginModule.contract.getAddress(),
+    ...(twapOracle ? { twapOracle: await twapOracle.getAddress() } : {}),
   };
   return { addresses, contracts, startBlock: holder.block };
 }

@@ -5,6 +5,7 @@ import { createOrder, fundOrder } from '../../devnet/scenario/orders.js';
 import {
   addLiquidity,
   alignTick,
+  CREATE_POOL_GAS_LIMIT,
   movePrice,
   poolAt,
   removeLiquidity,
@@ -223,7 +224,10 @@ describe('the graph host agrees with the chain', { timeout: 120_000 }, () => {
     const address = (await factory.getFunction('createPool').staticCall(...args)) as string;
     const pool = poolAt(f.devnet, address);
     const receipts = await f.devnet.sendInOneBlock([
-      () => (factory.connect(lp) as Contract).getFunction('createPool')(...args),
+      () =>
+        (factory.connect(lp) as Contract).getFunction('createPool')(...args, {
+          gasLimit: CREATE_POOL_GAS_LIMIT,
+        }),
       () => (pool.connect(lp) as Contract).getFunction('initialize')(Q96),
       () => (liquidityManager.connect(lp) as Contract).getFunction('mint')(address, -100, 100, 10n ** 22n),
     ]);

@@ -3,7 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Devnet } from '../../devnet/Devnet.js';
 import { startGraphHost, type GraphHost } from '../../devnet/graph-host/GraphHost.js';
 import { createOrder, fundOrder, type CreatedOrder } from '../../devnet/scenario/orders.js';
-import { addLiquidity, createPool, poolAt, swapExactIn } from '../../devnet/scenario/pools.js';
+import {
+  addLiquidity,
+  CREATE_POOL_GAS_LIMIT,
+  createPool,
+  poolAt,
+  swapExactIn,
+} from '../../devnet/scenario/pools.js';
 import { openPosition } from '../../devnet/scenario/positions.js';
 import { deployToken, fund, type TestToken } from '../../devnet/scenario/tokens.js';
 import { chainSnapshot, comparable, graphqlReader, type HostReader } from './hostParity.js';
@@ -46,7 +52,10 @@ async function newPoolInOneBlock(liquidity: bigint): Promise<string> {
   const args = [token.address, base.address, token.twin, base.twin, 500] as const;
   const address = (await factory.getFunction('createPool').staticCall(...args)) as string;
   await devnet.sendInOneBlock([
-    () => (factory.connect(lp) as Contract).getFunction('createPool')(...args),
+    () =>
+      (factory.connect(lp) as Contract).getFunction('createPool')(...args, {
+        gasLimit: CREATE_POOL_GAS_LIMIT,
+      }),
     () => (poolAt(devnet, address).connect(lp) as Contract).getFunction('initialize')(Q96),
     () => (liquidityManager.connect(lp) as Contract).getFunction('mint')(address, -100, 100, liquidity),
   ]);

@@ -2,7 +2,7 @@ import { AbiCoder, getAddress, keccak256, toUtf8Bytes, type Contract } from 'eth
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callAtTimestamp } from '../../devnet/chain/callAtTimestamp.js';
 import { Devnet } from '../../devnet/Devnet.js';
-import { addLiquidity, alignTick, poolAt } from '../../devnet/scenario/pools.js';
+import { addLiquidity, alignTick, CREATE_POOL_GAS_LIMIT, poolAt } from '../../devnet/scenario/pools.js';
 import { readOracleVectors, type OracleCase } from '../support/goldenVectors.js';
 
 const vectors = readOracleVectors();
@@ -80,7 +80,9 @@ describe('Oracle (generation 1) equals the real contract on every golden case', 
     for (const plan of planPools(vectors.cases)) {
       const [a, b] = plan.tokens;
       await devnet.send(`createPool ${a}/${b}/${plan.fee}`, () =>
-        factory.getFunction('createPool')(a, b, twin(a), twin(b), plan.fee),
+        factory.getFunction('createPool')(a, b, twin(a), twin(b), plan.fee, {
+          gasLimit: CREATE_POOL_GAS_LIMIT,
+        }),
       );
       const pool = poolAt(devnet, (await factory.getFunction('getPool')(a, b, plan.fee)) as string);
       const asDeployer = pool.connect(devnet.deployer) as Contract;

@@ -8,6 +8,7 @@ import {
 } from '../../devnet/chain/callAtTimestamp.js';
 import { deployArtifact } from '../../devnet/deploy/deployCore.js';
 import { Devnet } from '../../devnet/Devnet.js';
+import { CREATE_POOL_GAS_LIMIT } from '../../devnet/scenario/pools.js';
 import {
   readTwap2d3ffd2Vectors,
   readTwap6e5e5c3Vectors,
@@ -102,7 +103,9 @@ describe('TWAP oracles 2d3ffd2 and 6e5e5c3 equal the real contracts on every gol
       // Synthetic token addresses: the pool never calls its tokens for the views the oracle uses.
       const [a, b, twinA, twinB] = [1, 2, 3, 4].map((n) => getAddress(`0x${'7e'.repeat(19)}${tier}${n}`));
       await devnet.send(`real pool ${fee}`, () =>
-        dex223Factory.getFunction('createPool')(a, b, twinA, twinB, Number(fee)),
+        dex223Factory.getFunction('createPool')(a, b, twinA, twinB, Number(fee), {
+          gasLimit: CREATE_POOL_GAS_LIMIT,
+        }),
       );
       realPools[fee] = (await dex223Factory.getFunction('getPool')(a, b, Number(fee))) as string;
     }

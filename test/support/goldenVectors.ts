@@ -53,6 +53,31 @@ function readVectors<T>(file: string): T {
 export const readOracleVectors = () => readVectors<OracleVectors>('oracle-getAmountOut-public.json');
 export const readDebtVectors = () => readVectors<DebtVectors>('debt-public.json');
 
+/** The gen-2 module's views on a case: the five outputs, or the revert an invalid opcode gives. */
+export type ExtendedStatus =
+  | {
+      liquidatable: boolean;
+      liquidator: string;
+      frozenTimestamp: string;
+      liquidated: boolean;
+      insolvencyExpectedTime: string;
+    }
+  | { revert: string; rpcMessage: string };
+
+export interface DebtGen2Case extends DebtCase {
+  /** getPositionStatus's value (= balances[0], loan + collateral). */
+  value: string;
+  subjectToLiquidation: boolean;
+  subjectToLiquidationExtended: ExtendedStatus;
+}
+
+export interface DebtGen2Vectors {
+  meta: { count: number; upstream: { commit: string } };
+  cases: DebtGen2Case[];
+}
+
+export const readDebtGen2Vectors = () => readVectors<DebtGen2Vectors>('debt-gen2-public.json');
+
 export interface TwapObservation {
   index: number;
   blockTimestamp: number;

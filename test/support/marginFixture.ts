@@ -1,5 +1,5 @@
 import { ZeroAddress, type Contract, type JsonRpcSigner } from 'ethers';
-import { Devnet } from '../../devnet/Devnet.js';
+import { Devnet, type DevnetOptions } from '../../devnet/Devnet.js';
 import { createOrder, fundOrder, type CreatedOrder } from '../../devnet/scenario/orders.js';
 import { addLiquidity, createPool } from '../../devnet/scenario/pools.js';
 import { marginSwap, openPosition, readPosition } from '../../devnet/scenario/positions.js';
@@ -30,8 +30,8 @@ export interface MarginFixture {
   fixedOracle: Contract;
 }
 
-export async function setUpMarginFixture(): Promise<MarginFixture> {
-  const devnet = await Devnet.start({ genesisTimestampSec: 1_800_000_000 });
+export async function setUpMarginFixture(options: DevnetOptions = {}): Promise<MarginFixture> {
+  const devnet = await Devnet.start({ genesisTimestampSec: 1_800_000_000, ...options });
   const [lender, borrower, lp] = [
     await devnet.actor('lender'),
     await devnet.actor('borrower'),

@@ -26,11 +26,4 @@ interface IDex223Factory {
     function feeAmountTickSpacing(uint24 fee) external view returns (int24);
 
     function owner() external view returns (address);
-
-    /// Devnet addition: a Dex223 pool answers token0()/token1() with (erc20, erc223), a Uniswap v3 pool
-    /// with one address, so the devnet factory keeps the twins per pool.
-    function poolTokens(address pool)
-        external
-        view
-        returns (address token0_erc20, address token0_erc223, address token1_erc20, address token1_erc223);
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.7.6;
 
-// The parts of the real Uniswap v3 pool (the v3-core package's bytecode) that devnet contracts call.
+// The parts of a devnet pool that devnet contracts call: the real Uniswap v3 pool (the v3-core package's bytecode)
+// behind a Dex223Pool, so token0()/token1() answer Dex223's (erc20, erc223).
 interface IUniswapV3PoolMinimal {
     function slot0()
         external
@@ -17,8 +18,8 @@ interface IUniswapV3PoolMinimal {
         );
 
     function liquidity() external view returns (uint128);
-    function token0() external view returns (address);
-    function token1() external view returns (address);
+    function token0() external view returns (address erc20, address erc223);
+    function token1() external view returns (address erc20, address erc223);
     function fee() external view returns (uint24);
     function tickSpacing() external view returns (int24);
     function initialize(uint160 sqrtPriceX96) external;
