@@ -13,6 +13,8 @@ export function createOracleModel(profile: OracleProfile): OracleModel | null {
       return new Gen1SpotModel(profile);
     case 'fixed-ratio':
       return new FixedRatioModel(profile);
+    case 'twap-6e5e5c3':
+    case 'twap-2d3ffd2':
     case 'onchain':
       return null;
   }
