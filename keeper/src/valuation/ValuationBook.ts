@@ -239,7 +239,8 @@ export class ValuationBook {
     }
     for (const pair of touched) {
       const model = pair.oracle.model!;
-      const price = model.price(this.pools, pair.buy, pair.sell);
+      // A TWAP price is the one at the update's second; other models ignore the time.
+      const price = model.price(this.pools, pair.buy, pair.sell, this.clockSec ?? undefined);
       const same = model.samePrice(pair.price, price);
       pair.price = price;
       if (same) continue;
@@ -547,7 +548,7 @@ export class ValuationBook {
       unorderedKey: unorderedKey(this.tokenId(buy), this.tokenId(sell)),
       buy,
       sell,
-      price: model.price(this.pools, buy, sell),
+      price: model.price(this.pools, buy, sell, this.clockSec ?? undefined),
       changedAt: this.updateNumber,
       repricedAt: this.updateNumber,
       slots: [],

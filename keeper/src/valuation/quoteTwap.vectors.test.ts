@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { readTwapVectors, type VectorRevert } from '../../../test/support/goldenVectors.js';
 import {
-  readTwapVectors,
-  type TwapCase,
-  type TwapVectorPool,
-  type VectorRevert,
-} from '../../../test/support/goldenVectors.js';
-import type { Address, PoolState, TwapOracleKind } from '../model/types.js';
+  TWAP_FEE_TIERS as FEE_TIERS,
+  twapCasePools as casePools,
+} from '../../../test/support/twapVectorPools.js';
+import type { Address, TwapOracleKind } from '../model/types.js';
 import type { EvmOutcome } from './EvmOutcome.js';
 import { findTwapPool, type TwapOracleParams } from './findTwapPool.js';
 import { poolTime } from './observeSingle.js';
@@ -19,43 +18,7 @@ import {
   poolCanServeWindow,
 } from './twapViews.js';
 
-const FEE_TIERS = [500, 3000, 10000] as const;
 const lower = (a: string) => a.toLowerCase() as Address;
-
-/** The keeper's mirror of one pool as the case read it from the chain. */
-function poolState(fee: number, p: Extract<TwapVectorPool, { exists: true }>): PoolState {
-  return {
-    address: lower(p.address),
-    fee,
-    token0: lower(p.token0.erc20),
-    token1: lower(p.token1.erc20),
-    token0Erc223: lower(p.token0.erc223),
-    token1Erc223: lower(p.token1.erc223),
-    initialized: p.slot0.observationCardinality > 0,
-    sqrtPriceX96: BigInt(p.slot0.sqrtPriceX96),
-    tick: p.slot0.tick,
-    liquidity: BigInt(p.liquidity),
-    ring: {
-      index: p.slot0.observationIndex,
-      cardinality: p.slot0.observationCardinality,
-      observations: p.observations.map((o) => ({
-        blockTimestamp: o.blockTimestamp,
-        tickCumulative: BigInt(o.tickCumulative),
-        secondsPerLiquidityCumulativeX128: BigInt(o.secondsPerLiquidityCumulativeX128),
-        initialized: o.initialized,
-      })),
-    },
-  };
-}
-
-function casePools(c: TwapCase): Map<number, PoolState> {
-  const pools = new Map<number, PoolState>();
-  for (const fee of FEE_TIERS) {
-    const p = c.pools[String(fee)];
-    if (p?.exists) pools.set(fee, poolState(fee, p));
-  }
-  return pools;
-}
 
 const isRevert = (x: unknown): x is VectorRevert => typeof x === 'object' && x !== null && 'revert' in x;
 
