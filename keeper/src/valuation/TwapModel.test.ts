@@ -138,4 +138,31 @@ describe('TwapModel refuses to guess', () => {
     const laterPool = byFee.get([...byFee.values()].find((p) => p.address === later.pool)!.fee)!;
     expect(later.pair.sqrtPriceX96).toEqual(getSqrtRatioAtTick(laterPool.tick));
   });
+
+  it('the valuation book re-prices TWAP pairs at each update second, with no pool event', () => {
+    const moving = readTwapVectors('2d3ffd2').cases.find((x) => {
+      const chosen = x.oracleViews.findPoolWithHighestLiquidity;
+      if (x.result === 'revert' || 'revert' in chosen) return false;
+      const p = x.pools[String(chosen.fee)];
+      return p?.exists === true && x.oracleViews.perTier[String(chosen.fee)]?.twapTick !== p.slot0.tick;
+    })!;
+    const profile = profileOf('2d3ffd2', moving);
+    const model = createOracleModel(profile)!;
+    const pools = PoolIndex.from(twapCasePools(moving).values());
+    const { order, position } = world(moving, profile.address);
+    const at = BigInt(moving.timestamp);
+    const later = at + BigInt(moving.oracle.twapWindow) + 1n;
+    const book = new ValuationBook({ debtModel: 'gen2' });
+    book.update(
+      { oracles: [profile], pools: [...pools.values()], orders: [order], positions: [position] },
+      at,
+    );
+    const first = book.valuation(POSITION_ID, at);
+    expect(first).toEqual(valuePosition(position, order, model, pools, at, 'gen2'));
+    const summary = book.update({}, later);
+    expect(summary).toEqual({ revalued: 1, repriced: 1 });
+    const second = book.valuation(POSITION_ID, later);
+    expect(second).toEqual(valuePosition(position, order, model, pools, later, 'gen2'));
+    expect(second).not.toEqual(first);
+  });
 });

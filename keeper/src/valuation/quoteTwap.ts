@@ -1,6 +1,6 @@
-import type { Address, PoolState } from '../model/types.js';
+import type { Address } from '../model/types.js';
 import { failure, success, type EvmOutcome } from './EvmOutcome.js';
-import { findTwapPool, type TwapOracleParams } from './findTwapPool.js';
+import { findTwapPool, type TwapOracleParams, type TwapPoolChoice } from './findTwapPool.js';
 import { mulDiv } from './mulDiv.js';
 import type { PoolIndex } from './PoolIndex.js';
 import { getTwapSqrtPriceX96, observedPool, RING_NOT_MIRRORED } from './twapViews.js';
@@ -11,7 +11,7 @@ import { wrapUint } from './wrapUint.js';
  * the TWAP sqrt price (or its revert, raised only after the amount check) and the direction.
  */
 export interface TwapPairQuote {
-  readonly choice: EvmOutcome<{ pool: PoolState; rank: bigint; fee: number }>;
+  readonly choice: EvmOutcome<TwapPoolChoice>;
   readonly sqrtPriceX96: EvmOutcome<bigint>;
   /** 6e5e5c3: the sold token's raw address is above the bought one's (amount² / X). */
   readonly sellAbove: boolean;

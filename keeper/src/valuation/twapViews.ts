@@ -1,5 +1,5 @@
 import type { PoolState } from '../model/types.js';
-import { failure, success, type EvmOutcome } from './EvmOutcome.js';
+import { success, type EvmOutcome } from './EvmOutcome.js';
 import { getSqrtRatioAtTick } from './getSqrtRatioAtTick.js';
 import { observe, oldestObservation, type Cumulatives, type ObservedPool } from './observeSingle.js';
 
@@ -62,10 +62,4 @@ export function harmonicMeanLiquidity(pool: ObservedPool, window: number, time: 
   );
   if (delta === 0n) return success(0n);
   return success(BigInt.asUintN(128, (BigInt(window) * MAX_UINT160) / (delta << 32n)));
-}
-
-/** Convenience for callers holding a `PoolState`: the view, or `RING_NOT_MIRRORED`. */
-export function withRing<T>(pool: PoolState, view: (pool: ObservedPool) => EvmOutcome<T>): EvmOutcome<T> {
-  const observed = observedPool(pool);
-  return observed ? view(observed) : failure(RING_NOT_MIRRORED);
 }
