@@ -224,4 +224,13 @@ describe('TWAP step functions against every second, on generated pools with no f
     expect(found).toBeGreaterThan(20);
     expect(afterStart).toBeGreaterThan(10);
   });
+
+  it('refuses a horizon that starts before the newest write (the ring would be read out of order)', () => {
+    const { pools } = world(7);
+    const withHistory = pools.find((p) => p.ring!.observations.filter((o) => o.initialized).length > 1)!;
+    const pool = observedPool(withHistory)!;
+    const newest = pool.ring.observations[pool.ring.index]!.blockTimestamp;
+    const before = newest - 1 + (newest === 0 ? TWO_32 : 0);
+    expect(() => twapTickSteps(pool, 10, before, before + 5)).toThrow(RangeError);
+  });
 });

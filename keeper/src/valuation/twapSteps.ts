@@ -50,6 +50,9 @@ function timeline(pool: ObservedPool, nowSec: number): Point[] {
     if (o?.initialized) {
       const at = nowSec - ((now32 - o.blockTimestamp + TWO_32) % TWO_32);
       const previous = points[points.length - 1];
+      // An observation newer than `nowSec` lands 2^32 s back, out of order: the horizon starts too early.
+      if (previous && at <= previous.at)
+        throw new RangeError(`horizon starts before the pool's newest write`);
       points.push(
         previous
           ? {
