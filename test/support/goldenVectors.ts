@@ -53,32 +53,13 @@ function readVectors<T>(file: string): T {
 export const readOracleVectors = () => readVectors<OracleVectors>('oracle-getAmountOut-public.json');
 export const readDebtVectors = () => readVectors<DebtVectors>('debt-public.json');
 
-/** The gen-2 module's views on a case: the five outputs, or the revert an invalid opcode gives. */
-export type ExtendedStatus =
-  | {
-      liquidatable: boolean;
-      liquidator: string;
-      frozenTimestamp: string;
-      liquidated: boolean;
-      insolvencyExpectedTime: string;
-    }
-  | { revert: string; rpcMessage: string };
-
-export interface DebtGen2Case extends DebtCase {
-  /** getPositionStatus's value (= balances[0], loan + collateral). */
-  value: string;
-  subjectToLiquidation: boolean;
-  subjectToLiquidationExtended: ExtendedStatus;
+/** A call's revert as the TWAP and gen-2 vectors record it. */
+export interface VectorRevert {
+  revert: string;
+  rpcMessage?: string;
 }
 
-export interface DebtGen2Vectors {
-  meta: { count: number; upstream: { commit: string } };
-  cases: DebtGen2Case[];
-}
-
-export const readDebtGen2Vectors = () => readVectors<DebtGen2Vectors>('debt-gen2-public.json');
-
-export interface TwapObservation {
+export interface TwapVectorObservation {
   index: number;
   blockTimestamp: number;
   tickCumulative: string;
@@ -86,31 +67,31 @@ export interface TwapObservation {
   initialized: boolean;
 }
 
-export interface TwapTokenTuple {
-  erc20: string;
-  erc223: string;
-}
+export type TwapVectorPool =
+  | { exists: false }
+  | {
+      exists: true;
+      address: string;
+      token0: { erc20: string; erc223: string };
+      token1: { erc20: string; erc223: string };
+      slot0: {
+        sqrtPriceX96: string;
+        tick: number;
+        observationIndex: number;
+        observationCardinality: number;
+        observationCardinalityNext: number;
+      };
+      liquidity: string;
+      observations: TwapVectorObservation[];
+    };
 
-/** One fee tier's pool as factory.getPool returned it at the case's block, with all the state the oracle reads. */
-export interface TwapPoolState {
-  exists: true;
-  address: string;
-  token0: TwapTokenTuple;
-  token1: TwapTokenTuple;
-  slot0: {
-    sqrtPriceX96: string;
-    tick: number;
-    observationIndex: number;
-    observationCardinality: number;
-    observationCardinalityNext: number;
-  };
-  liquidity: string;
-  /** observations(i) for every i < observationCardinality. */
-  observations: TwapObservation[];
+export interface TwapTierViews {
+  poolCanServeWindow: boolean;
+  /** 2d3ffd2 only. */
+  harmonicMeanLiquidity?: string | VectorRevert;
+  twapTick: number | VectorRevert;
+  twapSqrtPriceX96: string | VectorRevert;
 }
-
-/** A view's value, or the reason it reverted with. */
-export type TwapViewOutcome<T> = T | { revert: string };
 
 export interface TwapCase {
   id: number;
@@ -124,15 +105,14 @@ export interface TwapCase {
   sellSide: string;
   sellAddressKind: string;
   buyAddressKind: string;
-  /** Keyed by fee tier ("500", "3000", "10000"). */
-  pools: Record<string, TwapPoolState | { exists: false }>;
-  /** Decimal uint256, or "revert" with `revertReason`. */
+  /** Keyed by fee tier: what `getPool(min(buy, sell), max(buy, sell), fee)` returned and that pool's state. */
+  pools: Record<string, TwapVectorPool>;
+  /** A uint256 as a decimal string, or "revert" with `revertReason`. */
   result: string;
   revertReason?: string;
   oracleViews: {
-    findPoolWithHighestLiquidity: TwapViewOutcome<{ pool: string; liquidity: string; fee: number }>;
-    /** Per existing tier: poolCanServeWindow, twapTick, twapSqrtPriceX96 and (2d3ffd2) harmonicMeanLiquidity. */
-    perTier: Record<string, Record<string, TwapViewOutcome<boolean | number | string>>>;
+    findPoolWithHighestLiquidity: { pool: string; liquidity: string; fee: number } | VectorRevert;
+    perTier: Record<string, TwapTierViews>;
   };
 }
 
@@ -146,5 +126,38 @@ export interface TwapVectors {
   cases: TwapCase[];
 }
 
-export const readTwap2d3ffd2Vectors = () => readVectors<TwapVectors>('oracle-twap-2d3ffd2-public.json');
-export const readTwap6e5e5c3Vectors = () => readVectors<TwapVectors>('oracle-twap-6e5e5c3-public.json');
+/** A pool that existed at the case's block, with the state the oracle reads. */
+export type TwapPoolState = Extract<TwapVectorPool, { exists: true }>;
+
+export interface DebtGen2Case {
+  id: number;
+  positionId: number;
+  initialBalance: string;
+  interest: string;
+  createdAt: number;
+  timestamp: number;
+  elapsed: number;
+  expected: string;
+  value: string;
+  subjectToLiquidation: boolean;
+  subjectToLiquidationExtended:
+    | {
+        liquidatable: boolean;
+        liquidator: string;
+        frozenTimestamp: string;
+        liquidated: boolean;
+        insolvencyExpectedTime: string;
+      }
+    | VectorRevert;
+}
+
+export interface DebtGen2Vectors {
+  meta: { count: number; upstream: { commit: string } };
+  cases: DebtGen2Case[];
+}
+
+export const readTwapVectors = (commit: '6e5e5c3' | '2d3ffd2') =>
+  readVectors<TwapVectors>(`oracle-twap-${commit}-public.json`);
+export const readTwap2d3ffd2Vectors = () => readTwapVectors('2d3ffd2');
+export const readTwap6e5e5c3Vectors = () => readTwapVectors('6e5e5c3');
+export const readDebtGen2Vectors = () => readVectors<DebtGen2Vectors>('debt-gen2-public.json');

@@ -54,7 +54,34 @@ export interface PoolState {
   tick: number;
   /** Current in-range liquidity (`pool.liquidity()`). */
   liquidity: bigint;
+  /**
+   * The oracle ring (`slot0` index and cardinality, `observations(i)` for i < cardinality). Only TWAP oracles read
+   * it; absent while ingest does not mirror rings, and then a TWAP model cannot price the pool.
+   */
+  ring?: ObservationRing;
 }
+
+/** One `observations(i)` slot of a Uniswap v3 pool, raw: timestamps are uint32, cumulatives wrap. */
+export interface Observation {
+  blockTimestamp: number;
+  /** int56 */
+  tickCumulative: bigint;
+  /** uint160 */
+  secondsPerLiquidityCumulativeX128: bigint;
+  initialized: boolean;
+}
+
+export interface ObservationRing {
+  /** `slot0.observationIndex`: the newest slot. */
+  index: number;
+  /** `slot0.observationCardinality`; 0 before `initialize`. */
+  cardinality: number;
+  /** Slots 0 … cardinality−1 (slots up to cardinalityNext are never read). */
+  observations: readonly Observation[];
+}
+
+/** The two TWAP oracles deployed today, by upstream commit (generations.md §4, §5). */
+export type TwapOracleKind = 'twap-6e5e5c3' | 'twap-2d3ffd2';
 
 /** How an order's oracle prices, as identified by probing its interface and verified on chain. */
 export type OracleProfile =
@@ -71,6 +98,15 @@ export type OracleProfile =
       factory: Address;
       /** Keyed by `fixedRatioKey(buy, sell)` (valuation/quoteFixedRatio.ts); a missing pair is 1:1. */
       ratios: Map<string, { numerator: bigint; denominator: bigint }>;
+    }
+  | {
+      kind: TwapOracleKind;
+      address: Address;
+      factory: Address;
+      /** `twapWindow()` in seconds (uint32). */
+      twapWindow: number;
+      /** `feeTiers(0…2)`: 500, 3000, 10000. */
+      feeTiers: number[];
     }
   /** Unknown interface, or a model that disagreed with `getPositionStatus`: value it on chain. */
   | { kind: 'onchain'; address: Address; reason: string };

@@ -12,15 +12,22 @@ export interface PairPrice {
  * An oracle implementation the keeper can run in-process, chosen per oracle by its probed and verified profile.
  * Quoting is split in two so that the valuation book prices a pair once per change and then each position's
  * amount with no lookups: `price` (pool choice and price) and `amountOut` (pure arithmetic on one amount).
- * A gen-2 TWAP model fits the same shape: its price would come from the pool's tick history.
+ * TWAP models fit the same shape, but their prices come from the pools' tick history and so depend on the
+ * evaluation second as well: they take `atSec` (the timestamp of the block that would execute), which other
+ * models ignore, and say so with `pricesMoveWithTime`.
  */
 export interface OracleModel<Price extends PairPrice = PairPrice> {
   readonly kind: string;
   readonly address: Address;
   /** Whether prices read pools: the book then re-prices a pair when any pool of that pair changes. */
   readonly readsPools: boolean;
-  quote(pools: PoolIndex, buy: Address, sell: Address, amount: bigint): QuoteResult;
-  price(pools: PoolIndex, buy: Address, sell: Address): Price;
+  /**
+   * Whether a price can change with no pool event, as time alone moves the window (TWAP). A price is then
+   * valid for its `atSec` only; absent means false.
+   */
+  readonly pricesMoveWithTime?: boolean;
+  quote(pools: PoolIndex, buy: Address, sell: Address, amount: bigint, atSec?: bigint): QuoteResult;
+  price(pools: PoolIndex, buy: Address, sell: Address, atSec?: bigint): Price;
   /** True when every amount quotes the same at both prices, so positions priced at `a` need no revaluation. */
   samePrice(a: Price, b: Price): boolean;
   /** The quote at `price`, or `REVERTED`; the reason is then `price.revert ?? 'division-by-zero'`. */

@@ -39,7 +39,7 @@ export interface ValuationBookOptions {
 export interface UpdateSummary {
   /** Positions whose value or liquidation time was recomputed. */
   revalued: number;
-  /** Pair prices recomputed because a pool changed. */
+  /** Pair prices recomputed because a pool changed, or because time alone moves them (TWAP). */
   repriced: number;
 }
 
@@ -108,7 +108,7 @@ export class ValuationBook {
     const wentBack = this.clockSec !== null && timestampSec < this.clockSec;
     this.clockSec = timestampSec;
     for (const profile of changes.oracles ?? []) this.applyOracle(profile);
-    const repriced = this.applyPools(changes.pools ?? []);
+    const repriced = this.applyPools(changes.pools ?? []) + this.repriceMovingPairs();
     for (const order of changes.orders ?? []) this.applyOrder(order);
     for (const positionId of changes.removedPositionIds ?? []) this.removePosition(positionId);
     for (const position of changes.positions ?? []) this.applyPosition(position);
@@ -239,7 +239,8 @@ export class ValuationBook {
     }
     for (const pair of touched) {
       const model = pair.oracle.model!;
-      const price = model.price(this.pools, pair.buy, pair.sell);
+      // A TWAP price is the one at the update's second; other models ignore the time.
+      const price = model.price(this.pools, pair.buy, pair.sell, this.clockSec ?? undefined);
       const same = model.samePrice(pair.price, price);
       pair.price = price;
       if (same) continue;
@@ -247,6 +248,34 @@ export class ValuationBook {
       for (const slot of pair.slots) if (slot.pairs?.includes(pair)) this.markDirty(slot, SlotWork.Quotes);
     }
     return touched.length;
+  }
+
+  /**
+   * A TWAP price moves with time alone, so the pairs of such models are re-priced at every update's second (after
+   * the pools, so none is priced twice). Liquidation times filed from these prices hold them fixed: they are exact
+   * for the update's second, and a later update re-prices again.
+   */
+  private repriceMovingPairs(): number {
+    let count = 0;
+    for (const oracle of this.oracles.values()) {
+      const model = oracle.model;
+      if (!model?.pricesMoveWithTime) continue;
+      for (const bySell of oracle.pairs.values()) {
+        for (const pair of bySell.values()) {
+          if (pair.repricedAt === this.updateNumber) continue;
+          pair.repricedAt = this.updateNumber;
+          count += 1;
+          const price = model.price(this.pools, pair.buy, pair.sell, this.clockSec ?? undefined);
+          const same = model.samePrice(pair.price, price);
+          pair.price = price;
+          if (same) continue;
+          pair.changedAt = this.updateNumber;
+          for (const slot of pair.slots)
+            if (slot.pairs?.includes(pair)) this.markDirty(slot, SlotWork.Quotes);
+        }
+      }
+    }
+    return count;
   }
 
   private applyOrder(order: OrderState): void {
@@ -547,7 +576,7 @@ export class ValuationBook {
       unorderedKey: unorderedKey(this.tokenId(buy), this.tokenId(sell)),
       buy,
       sell,
-      price: model.price(this.pools, buy, sell),
+      price: model.price(this.pools, buy, sell, this.clockSec ?? undefined),
       changedAt: this.updateNumber,
       repricedAt: this.updateNumber,
       slots: [],

@@ -28,7 +28,7 @@ export function valuePosition(
   if (base === undefined) return { kind: 'unvalued', reason: 'position has no assets' };
   let value = balances[0] ?? 0n;
   for (let i = 1; i < assets.length; i++) {
-    const quote = model.quote(pools, base, assets[i]!, balances[i] ?? 0n);
+    const quote = model.quote(pools, base, assets[i]!, balances[i] ?? 0n, timestampSec);
     if (!quote.ok) return { kind: 'reverts', reason: `getAmountOut(${base}, ${assets[i]}): ${quote.revert}` };
     value = wrapUint(value + quote.amount);
   }

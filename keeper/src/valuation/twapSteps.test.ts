@@ -1,0 +1,236 @@
+import { describe, expect, it } from 'vitest';
+import type { Address, Observation, PoolState, TwapOracleKind } from '../model/types.js';
+import { debtLine, debtOnLine } from './DebtLine.js';
+import { findTwapPool, type TwapOracleParams } from './findTwapPool.js';
+import { poolTime } from './observeSingle.js';
+import { PoolIndex } from './PoolIndex.js';
+import {
+  eligibleFrom,
+  firstLiquidatableSecond,
+  harmonicMeanSteps,
+  poolChoiceSteps,
+  positionValue,
+  twapTickSteps,
+  type Step,
+} from './twapSteps.js';
+import { getTwapTick, harmonicMeanLiquidity, observedPool, poolCanServeWindow } from './twapViews.js';
+
+const TWO_32 = 2 ** 32;
+const BASE = '0x00000000000000000000000000000000000000b0' as Address;
+const X = '0x00000000000000000000000000000000000000a1' as Address;
+const Y = '0x00000000000000000000000000000000000000c2' as Address;
+const twin = (a: Address) => `0xee${a.slice(4)}` as Address;
+
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / TWO_32;
+  };
+}
+
+/**
+ * A pool whose history is written as the pool writes it (one write per event, with the tick and liquidity that
+ * held before it), ending at or before `endSec`; ticks and liquidity chosen so that TWAP ticks move and
+ * harmonic means tie and flicker.
+ */
+function generatedPool(
+  rnd: () => number,
+  tokens: [Address, Address],
+  fee: number,
+  startSec: number,
+  endSec: number,
+): PoolState {
+  const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
+  const cardinality = rnd() < 0.2 ? 1 : int(2, 8);
+  const liquidities = [0n, 1n, 1000n, 10n ** 18n, 3n * 10n ** 18n];
+  let tick = int(-400, 400);
+  let liquidity = liquidities[int(0, liquidities.length - 1)]!;
+  const observations: Observation[] = Array.from({ length: cardinality }, () => ({
+    blockTimestamp: 1,
+    tickCumulative: 0n,
+    secondsPerLiquidityCumulativeX128: 0n,
+    initialized: false,
+  }));
+  let last: Observation = {
+    blockTimestamp: startSec % TWO_32,
+    tickCumulative: BigInt.asIntN(56, BigInt(int(-1e6, 1e6)) << 30n),
+    secondsPerLiquidityCumulativeX128: BigInt.asUintN(160, -(BigInt(int(0, 1e6)) << 120n)),
+    initialized: true,
+  };
+  let index = 0;
+  observations[0] = last;
+  let now = startSec;
+  for (let writes = int(0, 14); writes > 0; writes--) {
+    now += int(1, 60);
+    if (now > endSec) break;
+    const dt = BigInt((now - last.blockTimestamp + TWO_32) % TWO_32);
+    last = {
+      blockTimestamp: now % TWO_32,
+      tickCumulative: BigInt.asIntN(56, last.tickCumulative + BigInt(tick) * dt),
+      secondsPerLiquidityCumulativeX128: BigInt.asUintN(
+        160,
+        last.secondsPerLiquidityCumulativeX128 + (dt << 128n) / (liquidity > 0n ? liquidity : 1n),
+      ),
+      initialized: true,
+    };
+    index = (index + 1) % cardinality;
+    observations[index] = last;
+    tick = int(-400, 400);
+    liquidity = liquidities[int(0, liquidities.length - 1)]!;
+  }
+  const [t0, t1] = tokens[0] < tokens[1] ? tokens : [tokens[1], tokens[0]];
+  return {
+    address: `0x${(fee * 7 + t1.charCodeAt(41)).toString(16).padStart(40, '0')}` as Address,
+    fee,
+    token0: t0,
+    token1: t1,
+    token0Erc223: twin(t0),
+    token1Erc223: twin(t1),
+    initialized: true,
+    sqrtPriceX96: 1n << 96n,
+    tick,
+    liquidity,
+    ring: { index, cardinality, observations },
+  };
+}
+
+/** Each second's value from the steps (undefined before the first step). */
+function valueAt<T>(steps: readonly Step<T>[], t: number): T | undefined {
+  let value: T | undefined;
+  for (const step of steps) if (step.at <= t) value = step.value;
+  return value;
+}
+
+function world(seed: number) {
+  const rnd = prng(seed);
+  const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
+  const kind: TwapOracleKind = rnd() < 0.5 ? 'twap-6e5e5c3' : 'twap-2d3ffd2';
+  const window = int(3, 120);
+  // Histories end near a common second, some of them across the uint32 clock wrap.
+  const endSec = rnd() < 0.3 ? TWO_32 + int(-200, 200) : int(1_000_000, 2_000_000);
+  const fromSec = endSec + int(0, 10);
+  const pools: PoolState[] = [];
+  for (const fee of [500, 3000, 10000]) {
+    if (rnd() < 0.75) pools.push(generatedPool(rnd, [BASE, X], fee, endSec - int(0, 300), endSec));
+    if (rnd() < 0.4) pools.push(generatedPool(rnd, [BASE, Y], fee, endSec - int(0, 300), endSec));
+  }
+  const oracle: TwapOracleParams = { kind, twapWindow: window, feeTiers: [500, 3000, 10000] };
+  return {
+    rnd,
+    int,
+    oracle,
+    window,
+    fromSec,
+    toSec: fromSec + window + int(0, 60),
+    pools,
+    index: PoolIndex.from(pools),
+  };
+}
+
+const SEEDS = 300;
+
+describe('TWAP step functions against every second, on generated pools with no further events', () => {
+  it('eligibility, TWAP tick and harmonic-mean steps are the per-second views', () => {
+    let seconds = 0;
+    let tickChanges = 0;
+    let rankChanges = 0;
+    for (let seed = 1; seed <= SEEDS; seed++) {
+      const { pools, window, fromSec, toSec } = world(seed);
+      for (const state of pools) {
+        const pool = observedPool(state)!;
+        const from = eligibleFrom(pool, window, fromSec);
+        const ticks = twapTickSteps(pool, window, fromSec, toSec);
+        const ranks = harmonicMeanSteps(pool, window, fromSec, toSec);
+        tickChanges += Math.max(0, ticks.length - 1);
+        rankChanges += Math.max(0, ranks.length - 1);
+        for (let t = fromSec; t <= toSec; t++) {
+          const time = poolTime(BigInt(t));
+          const eligible = poolCanServeWindow(pool, window, time);
+          expect(from !== null && t >= from, `seed ${seed} t ${t} eligibility`).toBe(eligible);
+          const tick = getTwapTick(pool, window, time);
+          const mean = harmonicMeanLiquidity(pool, window, time);
+          if (eligible) {
+            expect(tick.ok && valueAt(ticks, t) === tick.value, `seed ${seed} t ${t} tick`).toBe(true);
+            expect(mean.ok && valueAt(ranks, t) === mean.value, `seed ${seed} t ${t} rank`).toBe(true);
+          } else {
+            expect(valueAt(ticks, t), `seed ${seed} t ${t} no tick before eligibility`).toBeUndefined();
+            expect(tick).toEqual({ ok: false, reason: 'OLD' });
+          }
+          seconds++;
+        }
+      }
+    }
+    console.log(
+      `twapSteps: ${seconds} pool-seconds, ${tickChanges} tick changes, ${rankChanges} rank changes`,
+    );
+    expect(tickChanges).toBeGreaterThan(100);
+    expect(rankChanges).toBeGreaterThan(100);
+  });
+
+  it('the pool choice steps are findPoolWithHighestLiquidity at every second', () => {
+    let changes = 0;
+    for (let seed = 1; seed <= SEEDS; seed++) {
+      const { oracle, index, fromSec, toSec } = world(seed);
+      for (const asset of [X, Y]) {
+        const steps = poolChoiceSteps(oracle, index, BASE, asset, fromSec, toSec);
+        changes += steps.length - 1;
+        for (let t = fromSec; t <= toSec; t++) {
+          const found = findTwapPool(oracle, index, BASE, asset, poolTime(BigInt(t)));
+          const expected = found.ok ? { ok: true, value: found.value.fee } : found;
+          expect(valueAt(steps, t), `seed ${seed} t ${t}`).toEqual(expected);
+        }
+      }
+    }
+    expect(changes).toBeGreaterThan(50);
+  });
+
+  it('the first liquidatable second is the first second at which value < debt, by brute force', () => {
+    let found = 0;
+    let afterStart = 0;
+    for (let seed = 1; seed <= SEEDS; seed++) {
+      const { int, oracle, index, fromSec, toSec, rnd } = world(seed);
+      const assets = rnd() < 0.5 ? [BASE, X] : [BASE, X, Y];
+      const balances = assets.map(
+        () => BigInt(int(0, 3)) * 10n ** BigInt(int(15, 19)) + BigInt(int(0, 1000)),
+      );
+      const position = { assets, balances };
+      const start = positionValue(oracle, index, position, fromSec);
+      // Debt near the value, growing fast enough to cross it within the horizon in some worlds.
+      const ib = start === null ? 10n ** 18n : (start * BigInt(int(90, 101))) / 100n + 1n;
+      const line = debtLine(
+        'gen2',
+        ib,
+        BigInt(int(0, 3)) * 10n ** BigInt(int(6, 9)),
+        BigInt(fromSec - int(0, 50)),
+      );
+      let brute: number | null = null;
+      for (let t = fromSec; t <= toSec && brute === null; t++) {
+        const value = positionValue(oracle, index, position, t);
+        if (value !== null && debtOnLine(line, BigInt(t)) > value) brute = t;
+      }
+      expect(firstLiquidatableSecond(oracle, index, position, line, fromSec, toSec), `seed ${seed}`).toBe(
+        brute,
+      );
+      if (brute !== null) found++;
+      if (brute !== null && brute > fromSec) afterStart++;
+    }
+    console.log(
+      `firstLiquidatableSecond: ${found}/${SEEDS} worlds liquidatable in the horizon, ${afterStart} after its start`,
+    );
+    expect(found).toBeGreaterThan(20);
+    expect(afterStart).toBeGreaterThan(10);
+  });
+
+  it('refuses a horizon that starts before the newest write (the ring would be read out of order)', () => {
+    const { pools } = world(7);
+    const withHistory = pools.find((p) => p.ring!.observations.filter((o) => o.initialized).length > 1)!;
+    const pool = observedPool(withHistory)!;
+    const newest = pool.ring.observations[pool.ring.index]!.blockTimestamp;
+    const before = newest - 1 + (newest === 0 ? TWO_32 : 0);
+    expect(() => twapTickSteps(pool, 10, before, before + 5)).toThrow(RangeError);
+  });
+});
