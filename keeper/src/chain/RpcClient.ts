@@ -7,6 +7,7 @@ import {
   type JsonRpcResult,
 } from 'ethers';
 import { KeeperError } from '../errors/KeeperError.js';
+import type { HeadBlock } from '../model/HeadBlock.js';
 import { classifyRpcFailure, type RpcFailure } from './classifyRpcFailure.js';
 
 /** A JSON-RPC error the node answered with (a revert, a bad request): failing over would not help. */
@@ -20,6 +21,8 @@ export class RpcAnswerError extends KeeperError {
     super(message, { details: { code } });
   }
 }
+
+export type { HeadBlock } from '../model/HeadBlock.js';
 
 /** One endpoint could not serve a request (down, HTTP error, rate limit, timeout): the pool tries the next. */
 export class RpcEndpointError extends KeeperError {
@@ -67,19 +70,13 @@ export function redactUrl(url: string): string {
   }
 }
 
-/** The chain head as the keeper reads it once per block and passes down. */
-export interface HeadBlock {
-  number: number;
-  hash: string;
-  timestampSec: number;
-  baseFeePerGasWei: bigint;
-}
-
 interface RawBlockHeader {
   number?: unknown;
   hash?: unknown;
   timestamp?: unknown;
   baseFeePerGas?: unknown;
+  gasUsed?: unknown;
+  gasLimit?: unknown;
 }
 
 const HEX = /^0x[0-9a-fA-F]+$/;
@@ -92,11 +89,18 @@ export function parseHeader(raw: unknown): HeadBlock | null {
   if (typeof b.number !== 'string' || !HEX.test(b.number)) return null;
   if (typeof b.hash !== 'string' || !HASH.test(b.hash)) return null;
   if (typeof b.timestamp !== 'string' || !HEX.test(b.timestamp)) return null;
-  const baseFee = typeof b.baseFeePerGas === 'string' && HEX.test(b.baseFeePerGas) ? b.baseFeePerGas : '0x0';
+  const optionalHex = (v: unknown) => (typeof v === 'string' && HEX.test(v) ? BigInt(v) : 0n);
   const number = Number(BigInt(b.number));
   const timestampSec = Number(BigInt(b.timestamp));
   if (!Number.isSafeInteger(number) || !Number.isSafeInteger(timestampSec)) return null;
-  return { number, hash: b.hash.toLowerCase(), timestampSec, baseFeePerGasWei: BigInt(baseFee) };
+  return {
+    number,
+    hash: b.hash.toLowerCase(),
+    timestampSec,
+    baseFeePerGasWei: optionalHex(b.baseFeePerGas),
+    gasUsed: optionalHex(b.gasUsed),
+    gasLimit: optionalHex(b.gasLimit),
+  };
 }
 
 export interface RpcClientOptions {

@@ -22,16 +22,9 @@ export class KeeperError extends Error {
    * (or null); without one, the root cause. Stops on a cycle.
    */
   walk(predicate?: (err: unknown) => boolean): unknown {
-    const seen = new Set<unknown>();
-    let current: unknown = this;
-    let last: unknown = this;
-    while (current !== undefined && current !== null && !seen.has(current)) {
-      if (predicate?.(current)) return current;
-      seen.add(current);
-      last = current;
-      current = (current as { cause?: unknown }).cause;
-    }
-    return predicate ? null : last;
+    const chain = causeChain(this);
+    if (predicate) return chain.find(predicate) ?? null;
+    return chain[chain.length - 1];
   }
 }
 
@@ -46,7 +39,7 @@ export function causeChain(err: unknown): unknown[] {
   let current: unknown = err;
   while (current !== undefined && current !== null && !chain.includes(current) && chain.length < 20) {
     chain.push(current);
-    current = current instanceof Error ? current.cause : undefined;
+    current = typeof current === 'object' ? (current as { cause?: unknown }).cause : undefined;
   }
   return chain;
 }

@@ -56,4 +56,19 @@ export class KeeperMetrics {
     labelNames: ['oracle'] as const,
     registers: [this.registry],
   });
+  readonly blocksFailed = new Counter({
+    name: 'keeper_blocks_failed_total',
+    help: 'Head blocks whose handling threw (logged with the cause chain; the loop went on)',
+    registers: [this.registry],
+  });
+  readonly reorgs = new Counter({
+    name: 'keeper_reorgs_total',
+    help: 'New heads at or below the last one whose block had left the chain',
+    registers: [this.registry],
+  });
+  readonly positionsFailed = new Counter({
+    name: 'keeper_positions_failed_total',
+    help: 'Positions skipped for a block because reading them threw (logged with the cause chain)',
+    registers: [this.registry],
+  });
 }
