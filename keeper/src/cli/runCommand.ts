@@ -59,6 +59,7 @@ export async function runCommand(options: {
           rpc,
           inFlight: core.inFlight,
           positionOf: (id) => core.mirror.positions.get(id),
+          ledger: core.ledger,
           env: options.env,
           log,
         });
@@ -98,7 +99,13 @@ export async function runCommand(options: {
       keeper.progress.done();
       return outcome;
     },
-    execute: async (head, plan) => (executor ? executor.onBlock(head, plan) : null),
+    execute: async (head, plan) => {
+      if (!executor) return null;
+      const report = await executor.onBlock(head, plan);
+      keeper.metrics.gasSpentWei.set(Number(executor.totals.gasSpentWei));
+      keeper.metrics.wastedGasWei.set(Number(executor.totals.wastedGasWei));
+      return report;
+    },
     rollback: () => {
       keeper.metrics.reorgs.inc();
       // The next sync reloads everything at the new head: nothing believed from the lost blocks survives.

@@ -71,4 +71,14 @@ export class KeeperMetrics {
     help: 'Positions skipped for a block because reading them threw (logged with the cause chain)',
     registers: [this.registry],
   });
+  readonly gasSpentWei = new Gauge({
+    name: 'keeper_gas_spent_wei',
+    help: 'Gas paid by our transactions that landed, since start (wei; a float, for dashboards)',
+    registers: [this.registry],
+  });
+  readonly wastedGasWei = new Gauge({
+    name: 'keeper_wasted_gas_wei',
+    help: 'Gas paid on positions whose reward we did not earn (yet), since start (wei)',
+    registers: [this.registry],
+  });
 }

@@ -11,6 +11,7 @@ import type { SubgraphClient } from '../ingest/SubgraphClient.js';
 import { SubgraphMirror, type BlockRef, type SyncResult } from '../ingest/SubgraphMirror.js';
 import type { Address, OracleProfile, PositionValuation } from '../model/types.js';
 import { onchainStatus } from '../oracles/onchainStatus.js';
+import { GasLedger } from '../execution/GasLedger.js';
 import { OracleProber } from '../oracles/probeOracle.js';
 import { readFixedRatios } from '../oracles/readFixedRatios.js';
 import type { KeeperMetrics } from '../ops/KeeperMetrics.js';
@@ -59,6 +60,8 @@ export class KeeperCore {
   readonly book = new ValuationBook();
   readonly profiles = new Map<Address, OracleProfile>();
   readonly inFlight = new Map<bigint, InFlightAction>();
+  /** Gas per position (the executor writes it): counted against each position's reward. */
+  readonly ledger = new GasLedger();
   private readonly prober: OracleProber;
   private readonly erc223 = new Set<Address>();
   private rpcCalls = 0;
@@ -359,6 +362,7 @@ export class KeeperCore {
       order,
       valuation,
       rewardValueWei: rewardValueWei(order, this.deps.config.weth, this.book.pools),
+      spent: this.ledger.spend(id),
     };
   }
 
