@@ -2,6 +2,7 @@ import { formatExecutionTotals } from '../execution/formatExecutionLines.js';
 import type { Executor } from '../execution/Executor.js';
 import { checkExecutionConfig, startExecution } from '../execution/startExecution.js';
 import { loadConfig } from '../config/loadConfig.js';
+import { checkSignerBalances, scheduleMaintenance } from '../ops/scheduleMaintenance.js';
 import { startOpsServer, type HealthReport } from '../ops/startOpsServer.js';
 import type { KeeperIO } from '../run/KeeperIO.js';
 import { KeeperState } from '../run/KeeperState.js';
@@ -118,6 +119,27 @@ export async function runCommand(options: {
       options.onBlockHandled?.(head.number);
     },
   };
+  const maintenance = scheduleMaintenance(
+    [
+      { name: 'full-resync', cron: config.ops.resyncCron, run: async () => core.requestFullResync() },
+      {
+        name: 'signer-balance',
+        cron: config.ops.balanceCron,
+        run: async () => {
+          if (!executor) return;
+          await checkSignerBalances({
+            addresses: executor.addresses,
+            minWei: config.ops.minSignerBalance,
+            balanceOf: (address) => rpc.provider.getBalance(address),
+            log,
+            onBalance: (address, wei) => keeper.metrics.signerBalanceWei.set({ address }, Number(wei)),
+          });
+        },
+      },
+    ],
+    log,
+  );
+  await maintenance.runNow('signer-balance');
   try {
     await runKeeper({ state, io, pollMs, signal: stop.signal });
     if (executor) options.print(formatExecutionTotals(executor.totals));
@@ -125,6 +147,7 @@ export async function runCommand(options: {
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    await maintenance.stop();
     await ops?.close();
     keeper.close();
   }

@@ -1,4 +1,5 @@
 import { getAddress, isAddress, parseEther, parseUnits } from 'ethers';
+import { validate } from 'node-cron';
 import { z } from 'zod';
 import type { Address } from '../model/types.js';
 import { Secret } from './Secret.js';
@@ -77,6 +78,18 @@ const orderId = z.union([
   z.string().regex(/^\d+$/, 'not an order id (value not shown)').transform(BigInt),
   z.number().int().nonnegative().transform(BigInt),
 ]);
+
+const cronExpression = z.string().refine((s) => validate(s), 'not a cron expression');
+
+const opsDefaults = {
+  port: 9464,
+  host: '127.0.0.1',
+  logLevel: 'info' as const,
+  staleAfterBlocks: 5,
+  resyncCron: '17 * * * *',
+  balanceCron: '*/10 * * * *',
+  minSignerBalance: 5n * 10n ** 16n,
+};
 
 /** `true`/`false` (YAML booleans, or the strings env and flags give); anything else is an error. */
 const booleanFlag = z.union([z.boolean(), z.enum(['true', 'false']).transform((s) => s === 'true')]);
@@ -228,9 +241,15 @@ export const configSchema = z
         logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'),
         /** /health turns 503 "stale" after this many heads (or block times) without a planned block. */
         staleAfterBlocks: z.coerce.number().int().min(1).max(1000).default(5),
+        /** Cron schedule of the full resync from the subgraph (catches anything incremental sync missed). */
+        resyncCron: cronExpression.default(opsDefaults.resyncCron),
+        /** Cron schedule of the check of our keys' balances. */
+        balanceCron: cronExpression.default(opsDefaults.balanceCron),
+        /** A key below this balance (ETH) is warned about. */
+        minSignerBalance: ethAmount.default(opsDefaults.minSignerBalance),
       })
       .strict()
-      .default({ port: 9464, host: '127.0.0.1', logLevel: 'info', staleAfterBlocks: 5 }),
+      .default(opsDefaults),
     execution,
     dryRun: booleanFlag.default(false),
   })

@@ -81,4 +81,10 @@ export class KeeperMetrics {
     help: 'Gas paid on positions whose reward we did not earn (yet), since start (wei)',
     registers: [this.registry],
   });
+  readonly signerBalanceWei = new Gauge({
+    name: 'keeper_signer_balance_wei',
+    help: 'Balance of each of our keys at the last scheduled check (wei)',
+    labelNames: ['address'] as const,
+    registers: [this.registry],
+  });
 }

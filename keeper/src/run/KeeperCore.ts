@@ -67,6 +67,7 @@ export class KeeperCore {
   private rpcCalls = 0;
   private stablecoinDecimals: number | undefined;
   private readonly warned = new Set<string>();
+  private resyncRequested = false;
 
   constructor(
     private readonly deps: {
@@ -88,6 +89,12 @@ export class KeeperCore {
   async processBlock(head: BlockRef | HeadBlock): Promise<BlockOutcome> {
     const started = performance.now();
     const { config, metrics, log } = this.deps;
+    if (this.resyncRequested) {
+      // Between blocks, never under a running sync: the mirror reloads everything at this head.
+      this.resyncRequested = false;
+      this.mirror.reset();
+      log.info({ head: head.number }, 'full resync from the subgraph');
+    }
     this.rpcCalls = 0;
     metrics.headBlock.set(head.number);
     let sync: SyncResult;
@@ -172,6 +179,11 @@ export class KeeperCore {
       stats,
       elapsedMs,
     };
+  }
+
+  /** The next block reloads the whole mirror from the subgraph (the scheduled full resync). */
+  requestFullResync(): void {
+    this.resyncRequested = true;
   }
 
   /** Re-reads the fixed-ratio oracles' ratios for the pairs positions hold (their changes emit no indexed event). */
