@@ -1,5 +1,3 @@
-import { parseArgs } from 'node:util';
-import { runDevnet } from '../../../devnet/cli/runDevnet.js';
 import { parseFlags } from './parseFlags.js';
 import { runCommand } from './runCommand.js';
 import { statusCommand } from './statusCommand.js';
@@ -28,50 +26,21 @@ commands:
             --exit-when-done          stop after setting up the chain and market
 `;
 
-function scenarioOf(value: string | boolean | undefined): 'market' | 'crash' {
-  if (value === 'market' || value === 'crash') return value;
-  throw new Error(`--scenario must be market or crash, got ${String(value)}`);
-}
-
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'run' || command === 'status') {
+    if (rest.includes('--help') || rest.includes('-h')) {
+      process.stdout.write(usage);
+      return 0;
+    }
     const { flags } = parseFlags(rest);
     const print = (line: string) => console.log(line);
     return command === 'run'
       ? runCommand({ flags, env: process.env, print })
       : statusCommand({ flags, env: process.env, print });
   }
-  if (command === 'devnet') {
-    const { values } = parseArgs({
-      args: rest,
-      options: {
-        'step-interval-ms': { type: 'string', default: '1000' },
-        'seconds-per-block': { type: 'string', default: '12' },
-        positions: { type: 'string', default: '50' },
-        steps: { type: 'string', default: '0' },
-        seed: { type: 'string', default: '223' },
-        'exit-when-done': { type: 'boolean', default: false },
-        scenario: { type: 'string', default: 'market' },
-      },
-      strict: true,
-    });
-    const integer = (name: keyof typeof values, min: number): number => {
-      const n = Number(values[name]);
-      if (!Number.isInteger(n) || n < min)
-        throw new Error(`--${name} must be an integer >= ${min}, got ${values[name]}`);
-      return n;
-    };
-    await runDevnet({
-      stepIntervalMs: integer('step-interval-ms', 10),
-      secondsPerBlock: integer('seconds-per-block', 1),
-      positions: integer('positions', 1),
-      steps: integer('steps', 0),
-      seed: integer('seed', 0),
-      exitWhenDone: values['exit-when-done'] === true,
-      scenario: scenarioOf(values.scenario),
-      log: (line) => console.log(line),
-    });
+  if (command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(usage);
     return 0;
   }
   process.stderr.write(command ? `unknown command: ${command}\n\n${usage}` : usage);
