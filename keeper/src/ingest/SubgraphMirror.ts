@@ -3,6 +3,9 @@ import { NotActingError } from './NotActingError.js';
 import { MalformedPayloadError, parseOrders, parsePools, parsePositions } from './parseSubgraph.js';
 import type { SubgraphClient, SubgraphMeta } from './SubgraphClient.js';
 
+/** What the mirror needs from a subgraph: ingest depends on this, not on the HTTP client. */
+export type SubgraphSource = Pick<SubgraphClient, 'meta' | 'fetchAll'>;
+
 export interface BlockRef {
   number: number;
   hash: string;
@@ -60,7 +63,7 @@ export class SubgraphMirror {
   private last: BlockRef | undefined;
 
   constructor(
-    private readonly client: SubgraphClient,
+    private readonly client: SubgraphSource,
     private readonly chain: ChainReader,
   ) {}
 

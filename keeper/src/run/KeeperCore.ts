@@ -7,8 +7,12 @@ import type { InFlightAction, Plan, PositionInput } from '../decision/types.js';
 import { KeeperError, formatErrorChain } from '../errors/KeeperError.js';
 import { NotActingError } from '../ingest/NotActingError.js';
 import type { HeadBlock } from '../model/HeadBlock.js';
-import type { SubgraphClient } from '../ingest/SubgraphClient.js';
-import { SubgraphMirror, type BlockRef, type SyncResult } from '../ingest/SubgraphMirror.js';
+import {
+  SubgraphMirror,
+  type BlockRef,
+  type SubgraphSource,
+  type SyncResult,
+} from '../ingest/SubgraphMirror.js';
 import type { Address, OracleProfile, PositionValuation } from '../model/types.js';
 import { onchainStatus } from '../oracles/onchainStatus.js';
 import { GasLedger } from '../execution/GasLedger.js';
@@ -73,7 +77,7 @@ export class KeeperCore {
     private readonly deps: {
       config: KeeperConfig;
       rpc: RpcClient;
-      subgraph: SubgraphClient;
+      subgraph: SubgraphSource;
       ourAddresses: [Address, ...Address[]];
       log: Logger;
       metrics: KeeperMetrics;
