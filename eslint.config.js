@@ -25,4 +25,33 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  // Import boundaries (DESIGN.md): the product never depends on its stand-ins for the outside world (the
+  // subgraph's own tests run it on the graph host, which is fine), and the
+  // pure layers stay pure.
+  {
+    files: ['keeper/**/*.ts', 'subgraph/scripts/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/devnet/**'], message: 'keeper/ and subgraph/ never import devnet/.' }] },
+      ],
+    },
+  },
+  {
+    files: ['keeper/src/decision/**/*.ts', 'keeper/src/valuation/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['../*', '!../model', '**/devnet/**'],
+              message: 'decision/ and valuation/ import only model/ (pure functions, no I/O).',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -1,5 +1,14 @@
-import { FallbackProvider, JsonRpcProvider, Network, type AbstractProvider } from 'ethers';
+import {
+  JsonRpcApiProvider,
+  Network,
+  type AbstractProvider,
+  type JsonRpcError,
+  type JsonRpcPayload,
+  type JsonRpcResult,
+} from 'ethers';
 import { KeeperError } from '../errors/KeeperError.js';
+import type { HeadBlock } from '../model/HeadBlock.js';
+import { classifyRpcFailure, type RpcFailure } from './classifyRpcFailure.js';
 
 /** A JSON-RPC error the node answered with (a revert, a bad request): failing over would not help. */
 export class RpcAnswerError extends KeeperError {
@@ -9,67 +18,382 @@ export class RpcAnswerError extends KeeperError {
     readonly code: number | undefined,
     readonly data: string | undefined,
   ) {
-    super(message);
+    super(message, { details: { code } });
   }
 }
 
+export type { HeadBlock } from '../model/HeadBlock.js';
+
+/** One endpoint could not serve a request (down, HTTP error, rate limit, timeout): the pool tries the next. */
+export class RpcEndpointError extends KeeperError {
+  override readonly name = 'RpcEndpointError';
+  constructor(
+    readonly url: string,
+    readonly failure: RpcFailure,
+    options: { cause?: unknown } = {},
+  ) {
+    super(`RPC ${redactUrl(url)} failed (${describeFailure(failure)})`, { ...options, details: { failure } });
+  }
+}
+
+/** No endpoint could serve a request. */
+export class RpcUnavailableError extends KeeperError {
+  override readonly name = 'RpcUnavailableError';
+}
+
+/** An endpoint answers for another chain: it is never used again. */
+export class WrongChainError extends KeeperError {
+  override readonly name = 'WrongChainError';
+  constructor(
+    readonly url: string,
+    readonly expected: number,
+    readonly actual: bigint,
+  ) {
+    super(`RPC ${redactUrl(url)} is on chain ${actual}, not ${expected}`);
+  }
+}
+
+function describeFailure(failure: RpcFailure): string {
+  if (failure.kind === 'http') return `HTTP ${failure.status}`;
+  if (failure.kind === 'rpc') return `JSON-RPC error ${failure.code}`;
+  return failure.kind;
+}
+
+/** Endpoint URLs often carry an API key in the path or query: logs show the origin only. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    const hidden = parsed.pathname.length > 1 || parsed.search !== '' || parsed.username !== '';
+    return hidden ? `${parsed.protocol}//${parsed.host}/…` : `${parsed.protocol}//${parsed.host}`;
+  } catch {
+    return '(unparseable URL)';
+  }
+}
+
+interface RawBlockHeader {
+  number?: unknown;
+  hash?: unknown;
+  timestamp?: unknown;
+  baseFeePerGas?: unknown;
+  gasUsed?: unknown;
+  gasLimit?: unknown;
+}
+
+const HEX = /^0x[0-9a-fA-F]+$/;
+const HASH = /^0x[0-9a-fA-F]{64}$/;
+
+/** A block header from JSON-RPC, or null when any field is missing or malformed. */
+export function parseHeader(raw: unknown): HeadBlock | null {
+  if (typeof raw !== 'object' || raw === null) return null;
+  const b = raw as RawBlockHeader;
+  if (typeof b.number !== 'string' || !HEX.test(b.number)) return null;
+  if (typeof b.hash !== 'string' || !HASH.test(b.hash)) return null;
+  if (typeof b.timestamp !== 'string' || !HEX.test(b.timestamp)) return null;
+  const optionalHex = (v: unknown) => (typeof v === 'string' && HEX.test(v) ? BigInt(v) : 0n);
+  const number = Number(BigInt(b.number));
+  const timestampSec = Number(BigInt(b.timestamp));
+  if (!Number.isSafeInteger(number) || !Number.isSafeInteger(timestampSec)) return null;
+  return {
+    number,
+    hash: b.hash.toLowerCase(),
+    timestampSec,
+    baseFeePerGasWei: optionalHex(b.baseFeePerGas),
+    gasUsed: optionalHex(b.gasUsed),
+    gasLimit: optionalHex(b.gasLimit),
+  };
+}
+
+export interface RpcClientOptions {
+  /** Per-request timeout (ms). */
+  timeoutMs?: number;
+  /** An endpoint whose head is more than this many blocks behind the freshest is demoted. */
+  lagToleranceBlocks?: number;
+  /** Told when an endpoint changes state (demoted, back, wrong chain), for the log. */
+  onEvent?: (event: { url: string; state: EndpointState; reason: string }) => void;
+  /** Injected clock (ms) for tests of the back-off. */
+  now?: () => number;
+}
+
+export type EndpointState = 'healthy' | 'lagging' | 'failing' | 'wrong-chain';
+
+/** One configured endpoint and what we learnt about it. */
+class Endpoint {
+  consecutiveFailures = 0;
+  retryAtMs = 0;
+  lagging = false;
+  /** Set after a failure: the chain id is asked again before the endpoint is trusted. */
+  chainChecked = false;
+  wrongChain = false;
+  headNumber = -1;
+
+  constructor(
+    readonly url: string,
+    readonly index: number,
+  ) {}
+
+  get state(): EndpointState {
+    if (this.wrongChain) return 'wrong-chain';
+    if (this.consecutiveFailures > 0) return 'failing';
+    return this.lagging ? 'lagging' : 'healthy';
+  }
+}
+
+let requestId = 0;
+
 /**
- * The keeper's RPC endpoints in configuration order. `provider` is ethers' FallbackProvider (quorum 1) for
- * ordinary calls; `send` is raw JSON-RPC with the same failover, for what ethers cannot express (eth_call
- * with block overrides).
+ * The keeper's RPC endpoints with failover of our own: each request goes to the best endpoint (healthy before
+ * lagging before failing, then configuration order); an endpoint that fails (down, HTTP error, rate limit,
+ * endpoint-side JSON-RPC code) is backed off exponentially and the next one is tried at once; one that
+ * answers (a revert, bad params) ends the request. A failed endpoint's chain id is re-checked before it is
+ * trusted again, and an endpoint on another chain is never used. `readHead` asks every usable endpoint and
+ * takes the freshest head, demoting endpoints that lag. `provider` is an ethers provider whose every request
+ * goes through this pool.
  */
 export class RpcClient {
-  readonly providers: JsonRpcProvider[];
   readonly provider: AbstractProvider;
+  private readonly endpoints: Endpoint[];
+  private readonly timeoutMs: number;
+  private readonly lagToleranceBlocks: number;
+  private readonly now: () => number;
 
   constructor(
     readonly urls: string[],
     readonly chainId: number,
+    private readonly options: RpcClientOptions = {},
   ) {
     if (urls.length === 0) throw new KeeperError('no RPC URL configured');
-    const network = Network.from(chainId);
-    this.providers = urls.map(
-      (url) =>
-        new JsonRpcProvider(url, network, { staticNetwork: network, batchMaxCount: 1, pollingInterval: 250 }),
-    );
-    this.provider =
-      this.providers.length === 1
-        ? (this.providers[0] as JsonRpcProvider)
-        : new FallbackProvider(
-            this.providers.map((provider, i) => ({
-              provider,
-              priority: i + 1,
-              stallTimeout: 1500,
-              weight: 1,
-            })),
-            network,
-            { quorum: 1 },
-          );
+    this.endpoints = urls.map((url, i) => new Endpoint(url, i));
+    this.timeoutMs = options.timeoutMs ?? 5000;
+    this.lagToleranceBlocks = options.lagToleranceBlocks ?? 1;
+    this.now = options.now ?? Date.now;
+    this.provider = new PooledProvider(this, Network.from(chainId));
   }
 
-  /** Raw JSON-RPC: the first endpoint that answers wins; an answered error is returned as RpcAnswerError. */
+  /** Each endpoint's state, in configuration order (for health and tests). */
+  states(): { url: string; state: EndpointState }[] {
+    return this.endpoints.map((e) => ({ url: e.url, state: e.state }));
+  }
+
+  /** Raw JSON-RPC with failover; an answered error is thrown as RpcAnswerError. */
   async send(method: string, params: unknown[]): Promise<unknown> {
-    const failures: string[] = [];
-    for (const provider of this.providers) {
+    const failures: RpcEndpointError[] = [];
+    for (const endpoint of this.ordered()) {
       try {
-        return await provider.send(method, params);
+        await this.ensureChain(endpoint);
+        const result = await this.request(endpoint, method, params);
+        this.succeeded(endpoint);
+        return result;
       } catch (err) {
-        const e = err as {
-          error?: { code?: number; message?: string; data?: string };
-          info?: { error?: { code?: number; message?: string; data?: string } };
-        };
-        const answered = e.error ?? e.info?.error;
-        if (answered && typeof answered.code === 'number') {
-          throw new RpcAnswerError(answered.message ?? 'JSON-RPC error', answered.code, answered.data);
+        if (err instanceof RpcAnswerError) {
+          this.succeeded(endpoint);
+          throw err;
         }
-        failures.push(`${provider._getConnection().url}: ${(err as Error).message}`);
+        if (err instanceof WrongChainError) continue;
+        if (!(err instanceof RpcEndpointError)) throw err;
+        this.failed(endpoint, err);
+        failures.push(err);
       }
     }
-    throw new KeeperError(`every RPC failed for ${method}: ${failures.join('; ')}`);
+    throw new RpcUnavailableError(`every RPC failed for ${method}`, {
+      cause: failures[failures.length - 1],
+      details: { failures: failures.map((f) => f.message) },
+    });
+  }
+
+  /**
+   * The chain id each endpoint answers (checked endpoints only; errors per endpoint), for the startup check:
+   * it must fail with "wrong chain" only when no endpoint is on ours.
+   */
+  async checkChains(): Promise<{ url: string; chainId?: bigint; error?: KeeperError }[]> {
+    return Promise.all(
+      this.endpoints.map(async (endpoint) => {
+        try {
+          await this.ensureChain(endpoint);
+          return { url: endpoint.url, chainId: BigInt(this.chainId) };
+        } catch (err) {
+          if (err instanceof WrongChainError) return { url: endpoint.url, chainId: err.actual, error: err };
+          if (err instanceof RpcEndpointError) this.failed(endpoint, err);
+          return { url: endpoint.url, error: err instanceof KeeperError ? err : new KeeperError('failed') };
+        }
+      }),
+    );
+  }
+
+  /**
+   * The freshest head across usable endpoints (asked in parallel); endpoints more than the tolerance behind
+   * it are demoted, those within it promoted again. Throws RpcUnavailableError when none answers.
+   */
+  async readHead(): Promise<HeadBlock> {
+    // Failing endpoints are probed here once their back-off is over: this is how a primary gets back in front.
+    const now = this.now();
+    const usable = this.ordered().filter((e) => e.consecutiveFailures === 0 || e.retryAtMs <= now);
+    if (usable.length === 0) usable.push(...this.ordered());
+    const answers = await Promise.all(
+      usable.map(async (endpoint) => {
+        try {
+          await this.ensureChain(endpoint);
+          const header = parseHeader(await this.request(endpoint, 'eth_getBlockByNumber', ['latest', false]));
+          if (header === null) throw new RpcEndpointError(endpoint.url, { kind: 'malformed' });
+          this.succeeded(endpoint);
+          endpoint.headNumber = header.number;
+          return header;
+        } catch (err) {
+          if (err instanceof RpcEndpointError) this.failed(endpoint, err);
+          else if (err instanceof RpcAnswerError)
+            this.failed(
+              endpoint,
+              new RpcEndpointError(endpoint.url, { kind: 'rpc', code: err.code ?? 0 }, { cause: err }),
+            );
+          else if (!(err instanceof WrongChainError)) throw err;
+          return null;
+        }
+      }),
+    );
+    let freshest: HeadBlock | null = null;
+    for (const header of answers)
+      if (header && (!freshest || header.number > freshest.number)) freshest = header;
+    if (!freshest) throw new RpcUnavailableError('cannot read the chain head from any RPC');
+    for (const endpoint of usable) {
+      if (endpoint.consecutiveFailures > 0) continue;
+      const lagging = freshest.number - endpoint.headNumber > this.lagToleranceBlocks;
+      if (lagging !== endpoint.lagging) {
+        endpoint.lagging = lagging;
+        this.options.onEvent?.({
+          url: redactUrl(endpoint.url),
+          state: endpoint.state,
+          reason: lagging
+            ? `head ${endpoint.headNumber} is ${freshest.number - endpoint.headNumber} blocks behind ${freshest.number}`
+            : 'caught up',
+        });
+      }
+    }
+    return freshest;
   }
 
   destroy(): void {
-    for (const provider of this.providers) provider.destroy();
-    if (this.provider instanceof FallbackProvider) this.provider.destroy();
+    this.provider.destroy();
+  }
+
+  /** Healthy first, then lagging, then failing ones whose back-off is over, then the rest; never wrong-chain. */
+  private ordered(): Endpoint[] {
+    const now = this.now();
+    const rank = (e: Endpoint) =>
+      e.consecutiveFailures === 0 ? (e.lagging ? 1 : 0) : e.retryAtMs <= now ? 2 : 3;
+    return this.endpoints.filter((e) => !e.wrongChain).sort((a, b) => rank(a) - rank(b) || a.index - b.index);
+  }
+
+  private async ensureChain(endpoint: Endpoint): Promise<void> {
+    if (endpoint.wrongChain) throw new WrongChainError(endpoint.url, this.chainId, -1n);
+    if (endpoint.chainChecked) return;
+    const answer = await this.request(endpoint, 'eth_chainId', []);
+    if (typeof answer !== 'string' || !HEX.test(answer))
+      throw new RpcEndpointError(endpoint.url, { kind: 'malformed' });
+    const actual = BigInt(answer);
+    if (actual !== BigInt(this.chainId)) {
+      endpoint.wrongChain = true;
+      this.options.onEvent?.({
+        url: redactUrl(endpoint.url),
+        state: 'wrong-chain',
+        reason: `answers chain ${actual}, configured ${this.chainId}: never used`,
+      });
+      throw new WrongChainError(endpoint.url, this.chainId, actual);
+    }
+    endpoint.chainChecked = true;
+  }
+
+  private succeeded(endpoint: Endpoint): void {
+    if (endpoint.consecutiveFailures === 0) return;
+    endpoint.consecutiveFailures = 0;
+    this.options.onEvent?.({
+      url: redactUrl(endpoint.url),
+      state: endpoint.state,
+      reason: 'answering again',
+    });
+  }
+
+  private failed(endpoint: Endpoint, err: RpcEndpointError): void {
+    endpoint.consecutiveFailures += 1;
+    // A node that went away may come back as another chain (a misrouted load balancer): ask again.
+    endpoint.chainChecked = false;
+    const backoffMs = Math.min(30_000, 250 * 2 ** Math.min(endpoint.consecutiveFailures - 1, 7));
+    endpoint.retryAtMs = this.now() + backoffMs;
+    if (endpoint.consecutiveFailures === 1)
+      this.options.onEvent?.({ url: redactUrl(endpoint.url), state: 'failing', reason: err.message });
+  }
+
+  /** One HTTP JSON-RPC request to one endpoint, its failure classified. */
+  private async request(endpoint: Endpoint, method: string, params: unknown[]): Promise<unknown> {
+    const body = JSON.stringify({ jsonrpc: '2.0', id: ++requestId, method, params });
+    let response: Response;
+    try {
+      response = await fetch(endpoint.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (cause) {
+      const timedOut = cause instanceof DOMException && cause.name === 'TimeoutError';
+      throw new RpcEndpointError(endpoint.url, { kind: timedOut ? 'timeout' : 'network' }, { cause });
+    }
+    if (!response.ok) {
+      await response.body?.cancel();
+      throw new RpcEndpointError(endpoint.url, { kind: 'http', status: response.status });
+    }
+    let payload: unknown;
+    try {
+      payload = await response.json();
+    } catch (cause) {
+      throw new RpcEndpointError(endpoint.url, { kind: 'malformed' }, { cause });
+    }
+    if (typeof payload !== 'object' || payload === null || Array.isArray(payload))
+      throw new RpcEndpointError(endpoint.url, { kind: 'malformed' });
+    const { result, error } = payload as { result?: unknown; error?: unknown };
+    if (error !== undefined && error !== null) {
+      const e = error as { code?: unknown; message?: unknown; data?: unknown };
+      const code = typeof e.code === 'number' ? e.code : undefined;
+      const message = typeof e.message === 'string' ? e.message : 'JSON-RPC error';
+      const data = typeof e.data === 'string' ? e.data : undefined;
+      if (code === undefined) throw new RpcEndpointError(endpoint.url, { kind: 'malformed' });
+      if (classifyRpcFailure({ kind: 'rpc', code }) === 'fail-over')
+        throw new RpcEndpointError(
+          endpoint.url,
+          { kind: 'rpc', code },
+          { cause: new RpcAnswerError(message, code, data) },
+        );
+      throw new RpcAnswerError(message, code, data);
+    }
+    if (!('result' in payload)) throw new RpcEndpointError(endpoint.url, { kind: 'malformed' });
+    return result;
+  }
+}
+
+/** An ethers provider over the pool: ethers' own errors (CALL_EXCEPTION …) come from the answered errors. */
+class PooledProvider extends JsonRpcApiProvider {
+  constructor(
+    private readonly pool: RpcClient,
+    network: Network,
+  ) {
+    super(network, { staticNetwork: network, batchMaxCount: 1, pollingInterval: 250 });
+  }
+
+  override async _send(
+    payload: JsonRpcPayload | JsonRpcPayload[],
+  ): Promise<(JsonRpcResult | JsonRpcError)[]> {
+    const requests = Array.isArray(payload) ? payload : [payload];
+    return Promise.all(
+      requests.map(async (request) => {
+        try {
+          const result = await this.pool.send(request.method, request.params as unknown[]);
+          return { id: request.id, result } as JsonRpcResult;
+        } catch (err) {
+          if (!(err instanceof RpcAnswerError)) throw err;
+          return {
+            id: request.id,
+            error: { code: err.code ?? -32000, message: err.message, data: err.data },
+          } as JsonRpcError;
+        }
+      }),
+    );
   }
 }

@@ -1,9 +1,9 @@
 import { Interface, type AbstractProvider } from 'ethers';
 import type { Logger } from 'pino';
-import { ConfigError } from '../errors/KeeperError.js';
+import { ConfigError, formatErrorChain } from '../errors/KeeperError.js';
 import { NotActingError } from '../ingest/NotActingError.js';
 import type { SubgraphClient, SubgraphMeta } from '../ingest/SubgraphClient.js';
-import type { RpcClient } from './RpcClient.js';
+import { WrongChainError, type RpcClient } from './RpcClient.js';
 
 const probe = new Interface([
   'function positionIndex() view returns (uint256)',
@@ -74,15 +74,18 @@ export async function startupChecks(options: {
 }): Promise<{ factory: string; positionIndex: bigint; subgraphBlock: number }> {
   const { rpc, marginModule } = options;
   const provider = rpc.provider;
-  // Ask the node itself: the provider's network is pinned to the configured chain and would just agree.
-  let nodeChainId: bigint;
-  try {
-    nodeChainId = BigInt((await rpc.send('eth_chainId', [])) as string);
-  } catch (cause) {
-    throw new ConfigError(`cannot reach any RPC: ${(cause as Error).message}`, { cause });
-  }
-  if (nodeChainId !== BigInt(options.chainId)) {
-    throw new ConfigError(`wrong chain: configured chain id ${options.chainId}, the RPC says ${nodeChainId}`);
+  // Ask the nodes themselves: the provider's network is pinned to the configured chain and would just agree.
+  // One endpoint on our chain is enough (the others fail over or are never used); say why when none is.
+  const chains = await rpc.checkChains();
+  if (!chains.some((c) => c.error === undefined)) {
+    const wrong = chains.find((c) => c.error instanceof WrongChainError);
+    if (wrong) {
+      throw new ConfigError(
+        `wrong chain: configured chain id ${options.chainId}, the RPC says ${wrong.chainId}`,
+      );
+    }
+    const cause = chains.find((c) => c.error)?.error;
+    throw new ConfigError(`cannot reach any RPC: ${formatErrorChain(cause)}`, { cause });
   }
   const code = await provider.getCode(marginModule);
   if (code === '0x') {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { Wallet, ZeroAddress, getAddress } from 'ethers';
+import { Wallet, ZeroAddress, getAddress, isAddress } from 'ethers';
+import { errorCode } from '../config/loadSigner.js';
 import type { Logger } from 'pino';
 import type { KeeperConfig } from '../config/configSchema.js';
 import { ConfigError } from '../errors/KeeperError.js';
@@ -20,11 +21,10 @@ function addressOf(signer: SignerConfig): Address {
   try {
     address = (JSON.parse(readFileSync(signer.keystore, 'utf8')) as { address?: unknown }).address;
   } catch (cause) {
-    throw new ConfigError(`cannot read keystore ${signer.keystore}: ${(cause as Error).message}`, {
-      cause,
-    });
+    throw new ConfigError(`cannot read signer.keystore (${errorCode(cause)})`);
   }
-  if (typeof address !== 'string') throw new ConfigError(`keystore ${signer.keystore} names no address`);
+  if (typeof address !== 'string' || !isAddress(address.startsWith('0x') ? address : `0x${address}`))
+    throw new ConfigError('signer.keystore names no address');
   return getAddress(address.startsWith('0x') ? address : `0x${address}`).toLowerCase() as Address;
 }
 

@@ -1,13 +1,24 @@
-import { formatExecutionLines, formatExecutionTotals } from '../execution/formatExecutionLines.js';
+import { formatExecutionTotals } from '../execution/formatExecutionLines.js';
 import type { Executor } from '../execution/Executor.js';
 import { checkExecutionConfig, startExecution } from '../execution/startExecution.js';
 import { loadConfig } from '../config/loadConfig.js';
-import type { BlockRef } from '../ingest/SubgraphMirror.js';
+import { checkSignerBalances, scheduleMaintenance } from '../ops/scheduleMaintenance.js';
 import { startOpsServer, type HealthReport } from '../ops/startOpsServer.js';
-import { formatBlockLines } from './formatBlockLine.js';
+import type { KeeperIO } from '../run/KeeperIO.js';
+import { KeeperState } from '../run/KeeperState.js';
+import { runKeeper } from '../run/runKeeper.js';
 import { startKeeper } from './startKeeper.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
 
 /**
  * `dex223-keeper run`: follows the chain head and, per new block, prints one line (head, lag, tracked, at risk,
@@ -49,6 +60,7 @@ export async function runCommand(options: {
           rpc,
           inFlight: core.inFlight,
           positionOf: (id) => core.mirror.positions.get(id),
+          ledger: core.ledger,
           env: options.env,
           log,
         });
@@ -56,7 +68,7 @@ export async function runCommand(options: {
     keeper.close();
     throw err;
   }
-  let health: HealthReport = { status: 'starting' };
+  let health: () => HealthReport = () => ({ status: 'starting' });
   const ops =
     config.ops.port === 0
       ? undefined
@@ -64,7 +76,7 @@ export async function runCommand(options: {
           port: config.ops.port,
           host: config.ops.host,
           metrics: keeper.metrics,
-          health: () => health,
+          health: () => health(),
         });
   if (ops) log.info({ url: ops.url }, 'metrics and health endpoint up');
   const stop = new AbortController();
@@ -73,53 +85,69 @@ export async function runCommand(options: {
   process.once('SIGTERM', onSignal);
   options.signal?.addEventListener('abort', onSignal);
   const pollMs = Math.min(config.pollIntervalMs, (config.blockTimeSec * 1000) / 4);
-  let lastHead = -1;
-  try {
-    while (!stop.signal.aborted) {
-      const block = await rpc.provider.getBlock('latest').catch((err: unknown) => {
-        log.warn({ err: (err as Error).message }, 'cannot read the chain head');
-        return null;
-      });
-      if (!block?.hash || block.number <= lastHead) {
-        await sleep(pollMs);
-        continue;
-      }
-      const head: BlockRef = {
-        number: block.number,
-        hash: block.hash.toLowerCase(),
-        timestampSec: block.timestamp,
-      };
+  const state = new KeeperState();
+  health = () =>
+    state.health({
+      staleAfterBlocks: config.ops.staleAfterBlocks,
+      staleAfterMs: config.ops.staleAfterBlocks * config.blockTimeSec * 1000,
+    });
+  const io: KeeperIO = {
+    log,
+    readHead: () => rpc.readHead(),
+    hasBlock: async (hash) => (await rpc.send('eth_getBlockByHash', [hash, false])) !== null,
+    plan: async (head) => {
       const outcome = await core.processBlock(head);
       keeper.progress.done();
-      lastHead = head.number;
-      for (const line of formatBlockLines(outcome)) options.print(line);
-      if (executor) {
-        const report = await executor.onBlock(head, outcome.kind === 'planned' ? outcome.plan : null);
-        for (const line of formatExecutionLines(report)) options.print(line);
-      }
+      return outcome;
+    },
+    execute: async (head, plan) => {
+      if (!executor) return null;
+      const report = await executor.onBlock(head, plan);
+      keeper.metrics.gasSpentWei.set(Number(executor.totals.gasSpentWei));
+      keeper.metrics.wastedGasWei.set(Number(executor.totals.wastedGasWei));
+      return report;
+    },
+    rollback: () => {
+      keeper.metrics.reorgs.inc();
+      // The next sync reloads everything at the new head: nothing believed from the lost blocks survives.
+      core.mirror.reset();
+    },
+    print: options.print,
+    sleep: (ms, signal) => sleep(ms, signal),
+    onBlockDone: (head, ok) => {
+      if (!ok) keeper.metrics.blocksFailed.inc();
       options.onBlockHandled?.(head.number);
-      health =
-        outcome.kind === 'planned'
-          ? {
-              status: 'ok',
-              headBlock: head.number,
-              syncedBlock: outcome.synced.number,
-              lagBlocks: outcome.lagBlocks,
-              positionsTracked: outcome.stats.tracked,
-              updatedAt: new Date().toISOString(),
-            }
-          : {
-              status: 'not-acting',
-              reason: outcome.reason,
-              headBlock: head.number,
-              updatedAt: new Date().toISOString(),
-            };
-    }
+    },
+  };
+  const maintenance = scheduleMaintenance(
+    [
+      { name: 'full-resync', cron: config.ops.resyncCron, run: async () => core.requestFullResync() },
+      {
+        name: 'signer-balance',
+        cron: config.ops.balanceCron,
+        run: async () => {
+          if (!executor) return;
+          await checkSignerBalances({
+            addresses: executor.addresses,
+            minWei: config.ops.minSignerBalance,
+            balanceOf: (address) => rpc.provider.getBalance(address),
+            log,
+            onBalance: (address, wei) => keeper.metrics.signerBalanceWei.set({ address }, Number(wei)),
+          });
+        },
+      },
+    ],
+    log,
+  );
+  await maintenance.runNow('signer-balance');
+  try {
+    await runKeeper({ state, io, pollMs, signal: stop.signal });
     if (executor) options.print(formatExecutionTotals(executor.totals));
     return 0;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    await maintenance.stop();
     await ops?.close();
     keeper.close();
   }

@@ -2,7 +2,7 @@ import { pino, type Logger } from 'pino';
 import { RpcClient } from '../chain/RpcClient.js';
 import { startupChecks } from '../chain/startupChecks.js';
 import type { KeeperConfig } from '../config/configSchema.js';
-import { loadConfig } from '../config/loadConfig.js';
+import { flagWarnings, loadConfig } from '../config/loadConfig.js';
 import { SubgraphClient } from '../ingest/SubgraphClient.js';
 import { createLogger } from '../ops/createLogger.js';
 import { KeeperMetrics } from '../ops/KeeperMetrics.js';
@@ -37,7 +37,10 @@ export async function startKeeper(options: {
     level: config.ops.logLevel,
     destination: options.logDestination ?? pino.destination(2),
   });
-  const rpc = new RpcClient(config.rpcUrls, config.chainId);
+  for (const warning of flagWarnings(flags)) log.warn(warning);
+  const rpc = new RpcClient(config.rpcUrls, config.chainId, {
+    onEvent: (event) => log.warn(event, `RPC endpoint ${event.state}: ${event.reason}`),
+  });
   const subgraph = new SubgraphClient(config.subgraphUrl, config.subgraph.requestTimeoutMs);
   try {
     const checked = await startupChecks({

@@ -1,4 +1,5 @@
 import { getAddress, isAddress, parseEther, parseUnits } from 'ethers';
+import { validate } from 'node-cron';
 import { z } from 'zod';
 import type { Address } from '../model/types.js';
 import { Secret } from './Secret.js';
@@ -24,31 +25,36 @@ const secret = z
   .min(1)
   .transform((s) => new Secret(s));
 
+/**
+ * Parses a money amount with `parse` ("0.01", "0.01 <unit>", "123 wei") into wei. Never negative. The error
+ * never repeats the value: a key pasted into an amount field must not end up in a log.
+ */
+const moneyAmount = (unit: 'eth' | 'gwei', parse: (text: string) => bigint) =>
+  z.union([z.string(), z.number()]).transform((raw, ctx) => {
+    const text = String(raw).trim().toLowerCase();
+    const wei = /^(\d+)\s*wei$/.exec(text);
+    let value: bigint;
+    try {
+      value = wei ? BigInt(wei[1] ?? '0') : parse(text.replace(new RegExp(`\\s*${unit}$`), ''));
+    } catch {
+      ctx.addIssue({
+        code: 'custom',
+        message: `not ${unit === 'eth' ? 'an ETH' : 'a gwei'} amount (value not shown)`,
+      });
+      return z.NEVER;
+    }
+    if (value < 0n) {
+      ctx.addIssue({ code: 'custom', message: 'must not be negative' });
+      return z.NEVER;
+    }
+    return value;
+  });
+
 /** An ETH amount: "0.01" or "0.01 eth" → wei; "123 wei" → wei. */
-const ethAmount = z.union([z.string(), z.number()]).transform((raw, ctx) => {
-  const text = String(raw).trim().toLowerCase();
-  const wei = /^(\d+)\s*wei$/.exec(text);
-  try {
-    if (wei) return BigInt(wei[1] ?? '0');
-    return parseEther(text.replace(/\s*eth$/, ''));
-  } catch {
-    ctx.addIssue({ code: 'custom', message: `not an ETH amount: ${JSON.stringify(raw)}` });
-    return z.NEVER;
-  }
-});
+const ethAmount = moneyAmount('eth', (text) => parseEther(text));
 
 /** A fee per gas: "1.5" or "1.5 gwei" → wei; "123 wei" → wei. */
-const gweiAmount = z.union([z.string(), z.number()]).transform((raw, ctx) => {
-  const text = String(raw).trim().toLowerCase();
-  const wei = /^(\d+)\s*wei$/.exec(text);
-  try {
-    if (wei) return BigInt(wei[1] ?? '0');
-    return parseUnits(text.replace(/\s*gwei$/, ''), 'gwei');
-  } catch {
-    ctx.addIssue({ code: 'custom', message: `not a gwei amount: ${JSON.stringify(raw)}` });
-    return z.NEVER;
-  }
-});
+const gweiAmount = moneyAmount('gwei', (text) => parseUnits(text, 'gwei'));
 
 const usdAmount = z.union([z.string(), z.number()]).transform((raw, ctx) => {
   const text = String(raw)
@@ -56,24 +62,54 @@ const usdAmount = z.union([z.string(), z.number()]).transform((raw, ctx) => {
     .toLowerCase()
     .replace(/\s*usd$/, '');
   if (!/^\d+(\.\d+)?$/.test(text)) {
-    ctx.addIssue({ code: 'custom', message: `not a USD amount: ${JSON.stringify(raw)}` });
+    ctx.addIssue({ code: 'custom', message: 'not a non-negative USD amount (value not shown)' });
     return z.NEVER;
   }
   return text;
 });
 
+/** The name of an environment variable (a password pasted here is refused without being repeated). */
+const envName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'not an environment variable name (value not shown)');
+
+/** An order id: digits (env, flags) or a non-negative integer (YAML). */
+const orderId = z.union([
+  z.string().regex(/^\d+$/, 'not an order id (value not shown)').transform(BigInt),
+  z.number().int().nonnegative().transform(BigInt),
+]);
+
+const cronExpression = z.string().refine((s) => validate(s), 'not a cron expression');
+
+const opsDefaults = {
+  port: 9464,
+  host: '127.0.0.1',
+  logLevel: 'info' as const,
+  staleAfterBlocks: 5,
+  resyncCron: '17 * * * *',
+  balanceCron: '*/10 * * * *',
+  minSignerBalance: 5n * 10n ** 16n,
+};
+
+/** `true`/`false` (YAML booleans, or the strings env and flags give); anything else is an error. */
+const booleanFlag = z.union([z.boolean(), z.enum(['true', 'false']).transform((s) => s === 'true')]);
+
 const signer = z.union([
-  z.object({
-    keystore: z.string().min(1),
-    /** Read the keystore password from this file (first line). */
-    passwordFile: z.string().min(1).optional(),
-    /** Or from this environment variable. Without either, the keeper prompts on a terminal. */
-    passwordEnv: z.string().min(1).optional(),
-  }),
-  z.object({
-    /** Accepted for development with a warning: prefer an encrypted keystore. */
-    privateKey: secret,
-  }),
+  z
+    .object({
+      keystore: z.string().min(1),
+      /** Read the keystore password from this file (first line). */
+      passwordFile: z.string().min(1).optional(),
+      /** Or from this environment variable. Without either, the keeper prompts on a terminal. */
+      passwordEnv: envName.optional(),
+    })
+    .strict(),
+  z
+    .object({
+      /** Accepted for development with a warning: prefer an encrypted keystore. */
+      privateKey: secret,
+    })
+    .strict(),
 ]);
 
 /** How liquidations leave the keeper: bundles to relays, a private transaction RPC, or the public mempool. */
@@ -139,6 +175,7 @@ const execution = z
     /** Public mempool: each replacement raises both fees by this much (nodes want at least 10 %). */
     bumpBps: z.coerce.number().int().min(1000).max(10_000).default(executionDefaults.bumpBps),
   })
+  .strict()
   .default(executionDefaults);
 
 export const configSchema = z
@@ -156,17 +193,22 @@ export const configSchema = z
         minProfit: ethAmount.default(0n),
         /** Liquidate even at a loss when the reward is worth at least this much. */
         alwaysLiquidateAboveReward: z
-          .union([z.object({ eth: ethAmount }), z.object({ usd: usdAmount, stablecoinPool: address })])
+          .union([
+            z.object({ eth: ethAmount }).strict(),
+            z.object({ usd: usdAmount, stablecoinPool: address }).strict(),
+          ])
           .optional(),
       })
+      .strict()
       .default({ minProfit: 0n }),
     filters: z
       .object({
         /** Only orders created by these lenders (lenders liquidating their own orders). */
         lenders: z.array(address).default([]),
-        orderIds: z.array(z.coerce.bigint()).default([]),
+        orderIds: z.array(orderId).default([]),
         rewardFloor: ethAmount.default(0n),
       })
+      .strict()
       .default({ lenders: [], orderIds: [], rewardFloor: 0n }),
     /** Our liquidator address when no signer is configured (a dry run watching for someone). */
     liquidator: address.optional(),
@@ -189,6 +231,7 @@ export const configSchema = z
         requestTimeoutMs: z.coerce.number().int().positive().default(10_000),
         pageSize: z.coerce.number().int().min(1).max(1000).default(1000),
       })
+      .strict()
       .default({ maxLagBlocks: 2, headWaitMs: 4000, requestTimeoutMs: 10_000, pageSize: 1000 }),
     ops: z
       .object({
@@ -196,10 +239,19 @@ export const configSchema = z
         port: z.coerce.number().int().min(0).max(65535).default(9464),
         host: z.string().default('127.0.0.1'),
         logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'),
+        /** /health turns 503 "stale" after this many heads (or block times) without a planned block. */
+        staleAfterBlocks: z.coerce.number().int().min(1).max(1000).default(5),
+        /** Cron schedule of the full resync from the subgraph (catches anything incremental sync missed). */
+        resyncCron: cronExpression.default(opsDefaults.resyncCron),
+        /** Cron schedule of the check of our keys' balances. */
+        balanceCron: cronExpression.default(opsDefaults.balanceCron),
+        /** A key below this balance (ETH) is warned about. */
+        minSignerBalance: ethAmount.default(opsDefaults.minSignerBalance),
       })
-      .default({ port: 9464, host: '127.0.0.1', logLevel: 'info' }),
+      .strict()
+      .default(opsDefaults),
     execution,
-    dryRun: z.coerce.boolean().default(false),
+    dryRun: booleanFlag.default(false),
   })
   .strict();
 

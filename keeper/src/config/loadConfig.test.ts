@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors/KeeperError.js';
-import { loadConfig } from './loadConfig.js';
+import { flagWarnings, loadConfig } from './loadConfig.js';
 
 const KEY = '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d';
 const MM = '0x5f2D775362ADBC70A6814456A41B268e29259bA0';
@@ -127,5 +127,126 @@ describe('loadConfig', () => {
     );
     expect(() => loadConfig({ file: '/nonexistent/keeper.yaml' })).toThrow(/cannot read config file/);
     expect(() => loadConfig({ file: yamlFile('a: [1, 2') })).toThrow(/not valid YAML/);
+  });
+});
+
+describe('loadConfig never echoes a secret', () => {
+  /** Every leaf of the schema, as a flag path. */
+  const FIELDS = [
+    'chain-id',
+    'rpc-urls',
+    'subgraph-url',
+    'margin-module',
+    'signer.keystore',
+    'signer.password-file',
+    'signer.password-env',
+    'signer.private-key',
+    'flashbots-auth-key',
+    'thresholds.min-profit',
+    'thresholds.always-liquidate-above-reward.eth',
+    'thresholds.always-liquidate-above-reward.usd',
+    'thresholds.always-liquidate-above-reward.stablecoin-pool',
+    'filters.lenders',
+    'filters.order-ids',
+    'filters.reward-floor',
+    'liquidator',
+    'weth',
+    'priority-fee-gwei',
+    'poll-interval-ms',
+    'at-risk-within-blocks',
+    'block-time-sec',
+    'subgraph.max-lag-blocks',
+    'subgraph.head-wait-ms',
+    'subgraph.request-timeout-ms',
+    'subgraph.page-size',
+    'ops.port',
+    'ops.host',
+    'ops.log-level',
+    'ops.stale-after-blocks',
+    'execution.mode',
+    'execution.fallback',
+    'execution.relays',
+    'execution.private-rpc-url',
+    'execution.reward-receiver',
+    'execution.target-blocks',
+    'execution.profit-share-bps',
+    'execution.min-priority-fee',
+    'execution.max-gas-price',
+    'execution.base-fee-multiplier',
+    'execution.gas-limit-margin-bps',
+    'execution.relay-timeout-ms',
+    'execution.bump-after-blocks',
+    'execution.bump-bps',
+    'dry-run',
+  ];
+  const SECRETS = [KEY, KEY.slice(2), 'hunter2-Passw0rd!', 'Hunter2Password'];
+
+  it.each(FIELDS)('a key or password put in %s is never in the error', (field) => {
+    for (const secret of SECRETS) {
+      // Alongside something invalid elsewhere, so that every run ends in an error to inspect.
+      const flags = { [field]: secret, 'ops.port': 'not-a-port' };
+      if (field === 'ops.port') flags['chain-id'] = 'x';
+      let message = '';
+      try {
+        loadConfig({ env: minimal, flags });
+      } catch (err) {
+        expect(err).toBeInstanceOf(ConfigError);
+        message = (err as Error).message;
+      }
+      expect(message).not.toBe('');
+      expect(message).not.toContain(secret);
+      expect(message).not.toContain(KEY.slice(2, 18));
+      expect(message).not.toContain('hunter2');
+      expect(message).not.toContain('Hunter2');
+    }
+  });
+
+  it('refuses a password where an environment variable name belongs, without repeating it', () => {
+    expect(() =>
+      loadConfig({
+        env: minimal,
+        flags: { 'signer.keystore': 'k.json', 'signer.password-env': 'p@ss w0rd' },
+      }),
+    ).toThrow(/signer.passwordEnv: not an environment variable name \(value not shown\)/);
+  });
+
+  it('money is never negative', () => {
+    for (const field of ['thresholds.min-profit', 'filters.reward-floor', 'execution.max-gas-price']) {
+      expect(() => loadConfig({ env: minimal, flags: { [field]: '-1' } })).toThrow(/must not be negative/);
+    }
+    expect(() => loadConfig({ env: minimal, flags: { 'thresholds.min-profit': '-5 wei' } })).toThrow(
+      /not an ETH amount/,
+    );
+  });
+
+  it('dryRun is a boolean: "false" is false, anything but true/false an error', () => {
+    expect(loadConfig({ env: minimal, flags: { 'dry-run': 'false' } }).dryRun).toBe(false);
+    expect(loadConfig({ env: minimal, flags: { 'dry-run': true } }).dryRun).toBe(true);
+    expect(loadConfig({ env: { ...minimal, DEX223_KEEPER_DRY_RUN: 'true' } }).dryRun).toBe(true);
+    expect(() => loadConfig({ env: minimal, flags: { 'dry-run': 'yes' } })).toThrow(/dryRun/);
+  });
+
+  it('is strict at every level: an unknown nested key is an error', () => {
+    for (const flag of [
+      'ops.colour',
+      'subgraph.max-lag',
+      'execution.relay',
+      'filters.lender',
+      'thresholds.min',
+    ]) {
+      expect(() => loadConfig({ env: minimal, flags: { [flag]: '1' } })).toThrow(/Unrecognized key/);
+    }
+    expect(() =>
+      loadConfig({ env: minimal, flags: { 'signer.keystore': 'k.json', 'signer.private-key': KEY } }),
+    ).toThrow(/signer/);
+  });
+
+  it('warns about a key given as a flag, without the key', () => {
+    const warnings = flagWarnings({ 'signer.private-key': KEY, 'rpc-urls': 'http://x' });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/--signer.private-key puts a private key on the command line/);
+    expect(warnings.join()).not.toContain(KEY.slice(2, 18));
+    expect(flagWarnings({ 'flashbots-auth-key': KEY })).toHaveLength(1);
+    expect(flagWarnings({ 'rpc-urls': 'http://x' })).toEqual([]);
   });
 });

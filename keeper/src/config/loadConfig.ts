@@ -122,3 +122,21 @@ export function loadConfig(sources: {
   }
   return result.data;
 }
+
+/** Flag names that carry a raw private key (anyone on the machine sees a command line: `ps`, shell history). */
+const KEY_FLAGS = new Set(['signer.privateKey', 'privateKey', 'flashbotsAuthKey']);
+
+/** Warnings about how the configuration was given (a key as a flag), for the log; never the values. */
+export function flagWarnings(flags: Record<string, string | boolean | undefined>): string[] {
+  const warnings: string[] = [];
+  for (const name of Object.keys(flags)) {
+    const key = name.split('.').map(camel).join('.');
+    if (KEY_FLAGS.has(key)) {
+      warnings.push(
+        `--${name} puts a private key on the command line, where other users and shell history see it: ` +
+          `use ${ENV_PREFIX}PRIVATE_KEY, a config file or an encrypted keystore`,
+      );
+    }
+  }
+  return warnings;
+}

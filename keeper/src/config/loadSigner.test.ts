@@ -66,17 +66,33 @@ describe('loadSigner', () => {
   it('fails clearly on a wrong password, a missing password source, or an unset variable', async () => {
     const { log } = capture();
     await expect(loadSigner({ keystore, passwordEnv: 'PW' }, { env: { PW: 'nope' }, log })).rejects.toThrow(
-      /cannot decrypt keystore .*: wrong password or not a keystore/,
+      /cannot decrypt signer.keystore: wrong password or not a keystore/,
     );
     await expect(loadSigner({ keystore }, { env: {}, log, prompt: undefined })).rejects.toThrow(
       process.stdin.isTTY ? /./ : /needs a password: set signer.passwordFile or signer.passwordEnv/,
     );
     await expect(loadSigner({ keystore, passwordEnv: 'UNSET' }, { env: {}, log })).rejects.toThrow(
-      /passwordEnv names UNSET, which is not set/,
+      /the environment variable signer.passwordEnv names is not set/,
     );
     await expect(loadSigner({ keystore: join(dir, 'missing.json') }, { env: {}, log })).rejects.toThrow(
-      /cannot read keystore/,
+      /cannot read signer.keystore \(ENOENT\)/,
     );
+  });
+
+  it('never repeats a password or key pasted into a path or env-name field', async () => {
+    const { log } = capture();
+    const pasted = 'correct-horse-battery-staple';
+    for (const signer of [
+      { keystore: pasted },
+      { keystore, passwordFile: pasted },
+      { keystore, passwordEnv: pasted },
+      { keystore: KEY },
+    ]) {
+      const err = await loadSigner(signer, { env: {}, log }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(Error);
+      expect(String((err as Error).message)).not.toContain(pasted);
+      expect(String((err as Error).message)).not.toContain(KEY.slice(2, 20));
+    }
   });
 
   it('accepts a raw key with a warning that does not contain it', async () => {

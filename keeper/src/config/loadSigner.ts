@@ -17,16 +17,14 @@ async function keystorePassword(
       // The first line: an editor's trailing newline is not part of the password.
       return readFileSync(signer.passwordFile, 'utf8').split(/\r?\n/)[0] ?? '';
     } catch (cause) {
-      throw new ConfigError(
-        `cannot read signer.passwordFile ${signer.passwordFile}: ${(cause as Error).message}`,
-        { cause },
-      );
+      // Neither the path nor the system's message (which repeats it): a password pasted here stays unsaid.
+      throw new ConfigError(`cannot read signer.passwordFile (${errorCode(cause)})`);
     }
   }
   if (signer.passwordEnv) {
     const value = env[signer.passwordEnv];
     if (value === undefined)
-      throw new ConfigError(`signer.passwordEnv names ${signer.passwordEnv}, which is not set`);
+      throw new ConfigError('the environment variable signer.passwordEnv names is not set (name not shown)');
     return value;
   }
   if (!prompt) {
@@ -35,6 +33,12 @@ async function keystorePassword(
     );
   }
   return prompt(`password for keystore ${signer.keystore}: `);
+}
+
+/** A file system error's code (ENOENT …): its message would repeat the path. */
+export function errorCode(err: unknown): string {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : 'unreadable';
 }
 
 /**
@@ -57,15 +61,13 @@ export async function loadSigner(
   try {
     json = readFileSync(signer.keystore, 'utf8');
   } catch (cause) {
-    throw new ConfigError(`cannot read keystore ${signer.keystore}: ${(cause as Error).message}`, { cause });
+    throw new ConfigError(`cannot read signer.keystore (${errorCode(cause)})`);
   }
   const prompt = options.prompt ?? (process.stdin.isTTY ? promptHidden : undefined);
   const password = await keystorePassword(signer, options.env, prompt);
   try {
     return await Wallet.fromEncryptedJson(json, password);
   } catch (cause) {
-    throw new ConfigError(`cannot decrypt keystore ${signer.keystore}: wrong password or not a keystore`, {
-      cause,
-    });
+    throw new ConfigError('cannot decrypt signer.keystore: wrong password or not a keystore', { cause });
   }
 }

@@ -15,6 +15,9 @@ import type {
 
 const lower = (address: Address): Address => address.toLowerCase() as Address;
 
+/** Freezes of ours on one position after which an expired one of ours is not renewed. */
+export const MAX_OWN_FREEZES = 2;
+
 /**
  * One position's decision for the next block: the state machine's candidate call, then the operator's
  * filters, then our own submissions that may still land, then profit. The reward counts as worth 0 when it
@@ -47,10 +50,28 @@ export function decidePosition(input: PositionInput, context: DecisionContext): 
   const pending = pendingSubmission(input, kind, context);
   if (pending !== null) return skip('in-flight', `${pending}; ${status.detail}`);
 
+  // Our own freeze ran out without our completion landing: the completion could not be done within a
+  // window, and another freeze would most likely pay for nothing again.
+  const spent = input.spent ?? { gasSpentWei: 0n, freezesLanded: 0 };
+  const ownExpired =
+    kind === 'refreeze' && context.ourAddresses.some((a) => lower(a) === lower(position.frozenBy));
+  if (ownExpired && spent.freezesLanded >= MAX_OWN_FREEZES) {
+    return skip(
+      'completion-failed-in-window',
+      `our ${spent.freezesLanded} freezes expired without a completion; not paying for another; ${status.detail}`,
+    );
+  }
+
   const nonBaseAssets = Math.max(0, position.assets.length - 1);
   const cost = liquidationCost(kind, nonBaseAssets, context.policy.gasTable ?? defaultGasTable, context.fees);
-  const profitWei = rewardWei - cost.costWei;
-  const figures = `reward ${rewardValueWei ?? 'unvalued (0)'} wei, gas cost ${cost.costWei} wei, profit ${profitWei} wei`;
+  // Gas this position already cost us counts against its reward for any further freeze: what we pay on one
+  // position never exceeds what it can earn. A completion's freeze is sunk, and the completion is what pays.
+  const sunkWei = kind === 'complete' ? 0n : spent.gasSpentWei;
+  const profitWei = rewardWei - cost.costWei - sunkWei;
+  const figures =
+    `reward ${rewardValueWei ?? 'unvalued (0)'} wei, gas cost ${cost.costWei} wei` +
+    (sunkWei > 0n ? `, already spent ${sunkWei} wei` : '') +
+    `, profit ${profitWei} wei`;
   const { minProfitWei, alwaysLiquidateAboveRewardWei: alwaysAboveWei } = context.policy;
   let reason: ActionReason;
   if (profitWei >= minProfitWei) reason = 'profitable';

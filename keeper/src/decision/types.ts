@@ -58,7 +58,8 @@ export type SkipReason =
   | 'excluded-order'
   | 'below-reward-floor'
   | 'in-flight'
-  | 'unprofitable';
+  | 'unprofitable'
+  | 'completion-failed-in-window';
 
 /** Why an action passed the policy. */
 export type ActionReason = 'profitable' | 'reward-above-always-threshold';
@@ -129,6 +130,8 @@ export interface PositionInput {
   valuation: PositionValuation;
   /** The order's reward in ETH wei through the Dex223 pools; null when it cannot be valued (counts as 0). */
   rewardValueWei: bigint | null;
+  /** What this position has cost us so far (gas of our landed transactions, our landed freezes). */
+  spent?: { gasSpentWei: bigint; freezesLanded: number };
 }
 
 /** Facts shared by every position in one block's decision. */

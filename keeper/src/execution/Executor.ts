@@ -11,6 +11,7 @@ import { classifyOutcome, takenBy, type ClassifiedOutcome } from './classifyOutc
 import { droppedAction } from './droppedAction.js';
 import type { ExecutionSettings } from './executionSettings.js';
 import { findReceipt } from './findReceipt.js';
+import { GasLedger } from './GasLedger.js';
 import { KeyRing, type TxSigner } from './KeyRing.js';
 import { NonceManager } from './NonceManager.js';
 import { sendBundles } from './sendBundles.js';
@@ -35,6 +36,8 @@ export interface ExecutorDeps {
   inFlight: Map<bigint, InFlightAction>;
   /** The indexed position (the mirror), to tell a step someone else took from one that did not land. */
   positionOf: (positionId: bigint) => PositionState | undefined;
+  /** Gas per position, shared with the decision (KeeperCore.ledger); a private one when not given. */
+  ledger?: GasLedger;
   log: Logger;
 }
 
@@ -50,6 +53,8 @@ export interface ExecutionTotals {
   gasSpentWei: bigint;
   /** Gas paid by transactions of ours that landed and reverted. Bundles should keep this at 0. */
   gasLostWei: bigint;
+  /** Gas paid on positions whose reward we have not earned (freezes whose completion never landed …). */
+  wastedGasWei: bigint;
 }
 
 interface RawBlock {
@@ -76,7 +81,9 @@ export class Executor {
     cancelled: 0,
     gasSpentWei: 0n,
     gasLostWei: 0n,
+    wastedGasWei: 0n,
   };
+  readonly ledger: GasLedger;
   private readonly keys: KeyRing;
   private readonly book: SubmissionBook;
   private readonly nonces = new NonceManager();
@@ -86,6 +93,7 @@ export class Executor {
   constructor(private readonly deps: ExecutorDeps) {
     this.keys = new KeyRing(deps.signers);
     this.book = new SubmissionBook(deps.inFlight);
+    this.ledger = deps.ledger ?? new GasLedger();
   }
 
   /** Our keys' addresses, primary first: the decision's `ourAddresses`. */
@@ -254,6 +262,8 @@ export class Executor {
       if (classified.outcome === 'beaten' && stillTargeted)
         await this.withdraw(relays, submission.replacementUuid);
       this.count(classified);
+      this.ledger.record(submission.positionId, submission.kind, classified.outcome, classified.gasCostWei);
+      this.totals.wastedGasWei = this.ledger.wastedWei;
       outcomes.push({
         positionId: submission.positionId,
         kind: submission.kind,

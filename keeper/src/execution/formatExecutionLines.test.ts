@@ -73,9 +73,10 @@ describe('formatExecutionLines', () => {
         cancelled: 0,
         gasSpentWei: 123n,
         gasLostWei: 0n,
+        wastedGasWei: 23n,
       }),
     ).toBe(
-      'execution: sent=4 included=3 reverted=0 beaten=1 dropped=0 cancelled=0 gas_spent_wei=123 gas_lost_wei=0',
+      'execution: sent=4 included=3 reverted=0 beaten=1 dropped=0 cancelled=0 gas_spent_wei=123 wasted_gas_wei=23 gas_lost_wei=0',
     );
   });
 });

@@ -39,6 +39,6 @@ export function formatExecutionLines(report: ExecutionReport): string[] {
 export function formatExecutionTotals(totals: ExecutionTotals): string {
   return (
     `execution: sent=${totals.sent} included=${totals.included} reverted=${totals.reverted} beaten=${totals.beaten} ` +
-    `dropped=${totals.dropped} cancelled=${totals.cancelled} gas_spent_wei=${totals.gasSpentWei} gas_lost_wei=${totals.gasLostWei}`
+    `dropped=${totals.dropped} cancelled=${totals.cancelled} gas_spent_wei=${totals.gasSpentWei} wasted_gas_wei=${totals.wastedGasWei} gas_lost_wei=${totals.gasLostWei}`
   );
 }

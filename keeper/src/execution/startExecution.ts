@@ -6,6 +6,7 @@ import { loadSigner } from '../config/loadSigner.js';
 import type { InFlightAction } from '../decision/types.js';
 import { ConfigError } from '../errors/KeeperError.js';
 import type { PositionState } from '../model/types.js';
+import type { GasLedger } from './GasLedger.js';
 import { Executor } from './Executor.js';
 import { executionSettings } from './executionSettings.js';
 import { FlashbotsRelay } from './FlashbotsRelay.js';
@@ -44,6 +45,8 @@ export async function startExecution(options: {
   rpc: RpcClient;
   inFlight: Map<bigint, InFlightAction>;
   positionOf: (positionId: bigint) => PositionState | undefined;
+  /** Gas per position (KeeperCore.ledger): written by the executor, read by the decision. */
+  ledger?: GasLedger;
   env: NodeJS.ProcessEnv;
   log: Logger;
   prompt?: (question: string) => Promise<string>;
@@ -86,6 +89,7 @@ export async function startExecution(options: {
     settings: executionSettings(execution),
     inFlight: options.inFlight,
     positionOf: options.positionOf,
+    ledger: options.ledger,
     log: log.child({ component: 'execution' }),
   });
   log.info(

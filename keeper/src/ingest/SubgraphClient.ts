@@ -28,8 +28,9 @@ export class SubgraphClient {
   }
 
   private async request<T>(document: string, variables: Record<string, unknown> = {}): Promise<T> {
+    let data: unknown;
     try {
-      return await this.client.request<T>({
+      data = await this.client.request<unknown>({
         document,
         variables,
         signal: AbortSignal.timeout(this.timeoutMs),
@@ -43,6 +44,10 @@ export class SubgraphClient {
       const reason = err instanceof Error ? err.message : String(err);
       throw new NotActingError(`subgraph unreachable at ${this.url}: ${reason}`, { cause: err });
     }
+    // `{"data": null}`, a list, a string: an answer without data is no answer, never "nothing there".
+    if (typeof data !== 'object' || data === null || Array.isArray(data))
+      throw new NotActingError('subgraph answered without data');
+    return data as T;
   }
 
   async meta(): Promise<SubgraphMeta> {
@@ -53,6 +58,8 @@ export class SubgraphClient {
     const timestamp = m?.block?.timestamp;
     if (
       typeof number !== 'number' ||
+      !Number.isSafeInteger(number) ||
+      number < 0 ||
       typeof hash !== 'string' ||
       !/^0x[0-9a-fA-F]{64}$/.test(hash) ||
       typeof m?.hasIndexingErrors !== 'boolean'
@@ -63,7 +70,7 @@ export class SubgraphClient {
       block: {
         number,
         hash: hash.toLowerCase(),
-        timestampSec: typeof timestamp === 'number' ? timestamp : 0,
+        timestampSec: typeof timestamp === 'number' && Number.isSafeInteger(timestamp) ? timestamp : 0,
       },
       deployment: typeof m.deployment === 'string' ? m.deployment : '',
       hasIndexingErrors: m.hasIndexingErrors,
@@ -81,12 +88,16 @@ export class SubgraphClient {
     return answer.position !== null && answer.position !== undefined;
   }
 
-  /** Every row of `kind` at block `hash` (paged by id), unparsed: the caller validates. */
+  /**
+   * Every row of `kind` at block `hash` (paged by id), unparsed: the caller validates. More than `maxRows`
+   * rows (the chain's own count of such entities) is a hostile or broken subgraph, not a long list: paging
+   * stops there.
+   */
   async fetchAll(
     kind: EntityKind,
     mode: 'all' | 'open' | 'changed',
     hash: string,
-    options: { since?: number; pageSize: number; onPage?: (rows: number) => void },
+    options: { since?: number; pageSize: number; maxRows?: number; onPage?: (rows: number) => void },
   ): Promise<unknown[]> {
     const query = pageQuery(kind, mode);
     const rows: unknown[] = [];
@@ -97,6 +108,11 @@ export class SubgraphClient {
       const page = await this.request<{ rows?: unknown }>(query, variables);
       if (!Array.isArray(page.rows)) throw new NotActingError(`subgraph returned no ${kind} list`);
       rows.push(...page.rows);
+      if (options.maxRows !== undefined && rows.length > options.maxRows) {
+        throw new NotActingError(
+          `subgraph returned more than ${options.maxRows} ${kind}, more than the chain has: paging stopped`,
+        );
+      }
       options.onPage?.(rows.length);
       if (page.rows.length < options.pageSize) return rows;
       const last = page.rows[page.rows.length - 1] as { id?: unknown } | undefined;

@@ -74,6 +74,8 @@ const pool: Row = {
 };
 
 let state: FakeState;
+/** When set and returning a string, the fake answers with that body instead. */
+let overrideBody: ((query: string) => string | undefined) | undefined;
 let server: Server;
 let url: string;
 
@@ -128,7 +130,9 @@ beforeAll(async () => {
         res.writeHead(502).end('bad gateway');
         return;
       }
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer(JSON.parse(raw))));
+      const parsed = JSON.parse(raw) as { query: string; variables: Record<string, unknown> };
+      const body = overrideBody?.(parsed.query) ?? JSON.stringify(answer(parsed));
+      res.writeHead(200, { 'content-type': 'application/json' }).end(body);
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -252,5 +256,122 @@ describe('SubgraphMirror', () => {
     const result = await mirror.sync(headAt(6), options);
     expect(result.block.number).toBe(5);
     expect(result.lagBlocks).toBe(1);
+  });
+});
+
+describe('SubgraphMirror against hostile answers', () => {
+  /** Replaces the fake's answer for matching queries with an arbitrary body (valid JSON or not). */
+  const hostile = async (body: (query: string) => string | undefined, head = headAt(5)) => {
+    const mirror = newMirror();
+    overrideBody = body;
+    try {
+      return await mirror.sync(head, options).then(
+        () => null,
+        (err: unknown) => err,
+      );
+    } finally {
+      overrideBody = undefined;
+    }
+  };
+
+  it.each<[string, (q: string) => string | undefined]>([
+    ['{"data": null} for _meta', (q) => (q.includes('_meta') ? '{"data":null}' : undefined)],
+    ['{"data": null} for rows', (q) => (q.includes('_meta') ? undefined : '{"data":null}')],
+    [
+      'a fractional _meta.block.number',
+      (q) =>
+        q.includes('_meta')
+          ? JSON.stringify({
+              data: {
+                _meta: { block: { number: 5.5, hash: hash(5) }, deployment: 'Qm', hasIndexingErrors: false },
+              },
+            })
+          : undefined,
+    ],
+    ['a list as data', () => '{"data":[1,2]}'],
+    ['not JSON', () => '<html>gateway</html>'],
+    ['rows that are not a list', (q) => (q.includes('_meta') ? undefined : '{"data":{"rows":{"0":1}}}')],
+  ])('%s is "not acting", never a crash', async (_, body) => {
+    const err = await hostile(body);
+    expect(err).toBeInstanceOf(NotActingError);
+  });
+
+  it('endless full pages stop at the chain’s own count', async () => {
+    let next = 100;
+    const mirror = new SubgraphMirror(new SubgraphClient(url, 2000), {
+      ...chain,
+      counts: async () => ({ positions: 11n, orders: 1n }),
+    });
+    overrideBody = (q) => {
+      if (!q.includes('rows: positions(')) return undefined;
+      const rows = [position(next++, 1), position(next++, 1)].map(({ _changedAt: _, ...r }) => r);
+      return JSON.stringify({ data: { rows } });
+    };
+    try {
+      const err = await mirror.sync(headAt(5), options).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(NotActingError);
+      expect((err as Error).message).toMatch(/more than 11 positions, more than the chain has/);
+      expect(next).toBeLessThan(120);
+    } finally {
+      overrideBody = undefined;
+    }
+  });
+
+  it('1,000 generated hostile payloads: every sync ends in a result or NotActingError, never anything else', async () => {
+    let seed = 223;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const pick = <T>(xs: T[]): T => xs[Math.floor(random() * xs.length)] as T;
+    const junk = (depth: number): unknown => {
+      const kind = pick(['null', 'num', 'frac', 'neg', 'big', 'str', 'bool', 'arr', 'obj', 'hex']);
+      if (kind === 'null') return null;
+      if (kind === 'num') return Math.floor(random() * 10);
+      if (kind === 'frac') return random() * 10;
+      if (kind === 'neg') return -Math.floor(random() * 10);
+      if (kind === 'big') return 1e300;
+      if (kind === 'str') return pick(['', 'x', '5', '-1', '1e3', '0x', '💥']);
+      if (kind === 'bool') return random() < 0.5;
+      if (kind === 'hex') return hash(5);
+      if (depth > 2) return {};
+      if (kind === 'arr') return Array.from({ length: Math.floor(random() * 3) }, () => junk(depth + 1));
+      return Object.fromEntries(
+        Array.from({ length: Math.floor(random() * 4) }, () => [
+          pick(['data', 'rows', '_meta', 'block', 'number', 'hash', 'id', 'errors', 'hasIndexingErrors']),
+          junk(depth + 1),
+        ]),
+      );
+    };
+    const mutateRow = (row: Row): Row => {
+      const keys = Object.keys(row);
+      return { ...row, [pick(keys)]: junk(1) };
+    };
+    let results = 0;
+    let notActing = 0;
+    for (let i = 0; i < 1000; i++) {
+      const shape = pick(['meta', 'rows', 'row', 'raw']);
+      overrideBody = (q) => {
+        const isMeta = q.includes('_meta');
+        if (shape === 'meta' && isMeta) return JSON.stringify({ data: { _meta: junk(0) } });
+        if (shape === 'rows' && !isMeta) return JSON.stringify({ data: { rows: junk(0) } });
+        if (shape === 'row' && !isMeta)
+          return JSON.stringify({ data: { rows: [mutateRow(position(1, 1)), junk(1)] } });
+        if (shape === 'raw') return JSON.stringify(junk(0));
+        return undefined;
+      };
+      const err = await newMirror()
+        .sync(headAt(5), { ...options, headWaitMs: 1 })
+        .then(
+          () => null,
+          (e: unknown) => e,
+        );
+      if (err === null) results += 1;
+      else if (err instanceof NotActingError) notActing += 1;
+      else throw new Error(`payload ${i} (${shape}) escaped as ${String(err)}`, { cause: err });
+    }
+    overrideBody = undefined;
+    expect(results + notActing).toBe(1000);
+    expect(notActing).toBeGreaterThan(500);
   });
 });

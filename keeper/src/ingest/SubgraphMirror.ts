@@ -3,6 +3,9 @@ import { NotActingError } from './NotActingError.js';
 import { MalformedPayloadError, parseOrders, parsePools, parsePositions } from './parseSubgraph.js';
 import type { SubgraphClient, SubgraphMeta } from './SubgraphClient.js';
 
+/** What the mirror needs from a subgraph: ingest depends on this, not on the HTTP client. */
+export type SubgraphSource = Pick<SubgraphClient, 'meta' | 'fetchAll'>;
+
 export interface BlockRef {
   number: number;
   hash: string;
@@ -12,7 +15,15 @@ export interface BlockRef {
 /** What the keeper needs from the chain to trust the subgraph: the canonical block at a height. */
 export interface ChainReader {
   blockAt(number: number): Promise<BlockRef>;
+  /**
+   * The module's own counts at a block (positions and orders ever created): no honest subgraph answer has
+   * more rows. Without it, paging is bounded by `FALLBACK_MAX_ROWS`.
+   */
+  counts?(block: BlockRef): Promise<{ positions: bigint; orders: bigint }>;
 }
+
+/** Paging bound where the chain gives no count (pools; a reader without counts). */
+export const FALLBACK_MAX_ROWS = 1_000_000;
 
 export interface SyncOptions {
   maxLagBlocks: number;
@@ -52,7 +63,7 @@ export class SubgraphMirror {
   private last: BlockRef | undefined;
 
   constructor(
-    private readonly client: SubgraphClient,
+    private readonly client: SubgraphSource,
     private readonly chain: ChainReader,
   ) {}
 
@@ -115,10 +126,18 @@ export class SubgraphMirror {
   }> {
     const hash = target.hash.toLowerCase();
     const since = (this.last?.number ?? -1) + 1;
+    const counts = this.chain.counts ? await this.chain.counts(target) : undefined;
+    const bound = (n: bigint | undefined) => (n === undefined ? FALLBACK_MAX_ROWS : Number(n));
+    const maxRows = {
+      positions: bound(counts?.positions),
+      orders: bound(counts?.orders),
+      pools: FALLBACK_MAX_ROWS,
+    };
     const fetch = (kind: 'positions' | 'orders' | 'pools', kindMode: 'all' | 'open' | 'changed') =>
       this.client.fetchAll(kind, kindMode, hash, {
         since,
         pageSize: options.pageSize,
+        maxRows: maxRows[kind],
         onPage: (rows) => options.onProgress?.({ kind, rows }),
       });
     try {

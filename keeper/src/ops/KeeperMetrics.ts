@@ -56,4 +56,35 @@ export class KeeperMetrics {
     labelNames: ['oracle'] as const,
     registers: [this.registry],
   });
+  readonly blocksFailed = new Counter({
+    name: 'keeper_blocks_failed_total',
+    help: 'Head blocks whose handling threw (logged with the cause chain; the loop went on)',
+    registers: [this.registry],
+  });
+  readonly reorgs = new Counter({
+    name: 'keeper_reorgs_total',
+    help: 'New heads at or below the last one whose block had left the chain',
+    registers: [this.registry],
+  });
+  readonly positionsFailed = new Counter({
+    name: 'keeper_positions_failed_total',
+    help: 'Positions skipped for a block because reading them threw (logged with the cause chain)',
+    registers: [this.registry],
+  });
+  readonly gasSpentWei = new Gauge({
+    name: 'keeper_gas_spent_wei',
+    help: 'Gas paid by our transactions that landed, since start (wei; a float, for dashboards)',
+    registers: [this.registry],
+  });
+  readonly wastedGasWei = new Gauge({
+    name: 'keeper_wasted_gas_wei',
+    help: 'Gas paid on positions whose reward we did not earn (yet), since start (wei)',
+    registers: [this.registry],
+  });
+  readonly signerBalanceWei = new Gauge({
+    name: 'keeper_signer_balance_wei',
+    help: 'Balance of each of our keys at the last scheduled check (wei)',
+    labelNames: ['address'] as const,
+    registers: [this.registry],
+  });
 }

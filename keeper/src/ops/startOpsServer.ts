@@ -3,8 +3,11 @@ import type { AddressInfo } from 'node:net';
 import type { KeeperMetrics } from './KeeperMetrics.js';
 
 export interface HealthReport {
-  /** `ok`: acting on fresh data; `not-acting`: the last block was skipped (see `reason`); `starting`. */
-  status: 'ok' | 'not-acting' | 'starting';
+  /**
+   * `ok`: acting on fresh data; `not-acting`: the last block was skipped (see `reason`); `stale`: no block
+   * handled for too many heads or too long (see `reason`); `starting`.
+   */
+  status: 'ok' | 'not-acting' | 'stale' | 'starting';
   reason?: string;
   headBlock?: number;
   syncedBlock?: number;

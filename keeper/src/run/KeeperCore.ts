@@ -4,11 +4,18 @@ import type { RpcClient } from '../chain/RpcClient.js';
 import type { KeeperConfig } from '../config/configSchema.js';
 import { planBlock } from '../decision/planBlock.js';
 import type { InFlightAction, Plan, PositionInput } from '../decision/types.js';
+import { KeeperError, formatErrorChain } from '../errors/KeeperError.js';
 import { NotActingError } from '../ingest/NotActingError.js';
-import type { SubgraphClient } from '../ingest/SubgraphClient.js';
-import { SubgraphMirror, type BlockRef, type SyncResult } from '../ingest/SubgraphMirror.js';
+import type { HeadBlock } from '../model/HeadBlock.js';
+import {
+  SubgraphMirror,
+  type BlockRef,
+  type SubgraphSource,
+  type SyncResult,
+} from '../ingest/SubgraphMirror.js';
 import type { Address, OracleProfile, PositionValuation } from '../model/types.js';
 import { onchainStatus } from '../oracles/onchainStatus.js';
+import { GasLedger } from '../execution/GasLedger.js';
 import { OracleProber } from '../oracles/probeOracle.js';
 import { readFixedRatios } from '../oracles/readFixedRatios.js';
 import type { KeeperMetrics } from '../ops/KeeperMetrics.js';
@@ -57,17 +64,20 @@ export class KeeperCore {
   readonly book = new ValuationBook();
   readonly profiles = new Map<Address, OracleProfile>();
   readonly inFlight = new Map<bigint, InFlightAction>();
+  /** Gas per position (the executor writes it): counted against each position's reward. */
+  readonly ledger = new GasLedger();
   private readonly prober: OracleProber;
   private readonly erc223 = new Set<Address>();
   private rpcCalls = 0;
   private stablecoinDecimals: number | undefined;
   private readonly warned = new Set<string>();
+  private resyncRequested = false;
 
   constructor(
     private readonly deps: {
       config: KeeperConfig;
       rpc: RpcClient;
-      subgraph: SubgraphClient;
+      subgraph: SubgraphSource;
       ourAddresses: [Address, ...Address[]];
       log: Logger;
       metrics: KeeperMetrics;
@@ -76,13 +86,19 @@ export class KeeperCore {
       poolFactory?: Address;
     },
   ) {
-    this.mirror = new SubgraphMirror(deps.subgraph, chainReader(deps.rpc.provider));
+    this.mirror = new SubgraphMirror(deps.subgraph, chainReader(deps.rpc.provider, deps.config.marginModule));
     this.prober = new OracleProber(deps.rpc.provider);
   }
 
-  async processBlock(head: BlockRef): Promise<BlockOutcome> {
+  async processBlock(head: BlockRef | HeadBlock): Promise<BlockOutcome> {
     const started = performance.now();
     const { config, metrics, log } = this.deps;
+    if (this.resyncRequested) {
+      // Between blocks, never under a running sync: the mirror reloads everything at this head.
+      this.resyncRequested = false;
+      this.mirror.reset();
+      log.info({ head: head.number }, 'full resync from the subgraph');
+    }
     this.rpcCalls = 0;
     metrics.headBlock.set(head.number);
     let sync: SyncResult;
@@ -167,6 +183,11 @@ export class KeeperCore {
       stats,
       elapsedMs,
     };
+  }
+
+  /** The next block reloads the whole mirror from the subgraph (the scheduled full resync). */
+  requestFullResync(): void {
+    this.resyncRequested = true;
   }
 
   /** Re-reads the fixed-ratio oracles' ratios for the pairs positions hold (their changes emit no indexed event). */
@@ -325,21 +346,40 @@ export class KeeperCore {
     for (const id of this.inFlight.keys()) ids.add(id);
     const inputs: PositionInput[] = [];
     for (const id of ids) {
-      const position = this.mirror.positions.get(id);
-      const order = position ? this.mirror.orders.get(position.orderId) : undefined;
-      if (!position || !order) continue;
-      const valuation: PositionValuation = this.mirror.stalePositions.has(id)
-        ? { kind: 'unvalued', reason: 'the subgraph marks this position stale' }
-        : (onchain.get(id) ??
-          this.book.valuation(id, timestampSec) ?? { kind: 'unvalued', reason: 'not in the valuation book' });
-      inputs.push({
-        position,
-        order,
-        valuation,
-        rewardValueWei: rewardValueWei(order, this.deps.config.weth, this.book.pools),
-      });
+      // Per-position boundary: one position we cannot read must not stop the others' liquidations.
+      try {
+        const input = this.decisionInput(id, timestampSec, onchain);
+        if (input) inputs.push(input);
+      } catch (err) {
+        this.deps.metrics.positionsFailed.inc();
+        this.deps.log.error(
+          { positionId: id.toString(), error: formatErrorChain(err) },
+          'position skipped this block',
+        );
+      }
     }
     return inputs;
+  }
+
+  private decisionInput(
+    id: bigint,
+    timestampSec: bigint,
+    onchain: Map<bigint, PositionValuation>,
+  ): PositionInput | undefined {
+    const position = this.mirror.positions.get(id);
+    const order = position ? this.mirror.orders.get(position.orderId) : undefined;
+    if (!position || !order) return undefined;
+    const valuation: PositionValuation = this.mirror.stalePositions.has(id)
+      ? { kind: 'unvalued', reason: 'the subgraph marks this position stale' }
+      : (onchain.get(id) ??
+        this.book.valuation(id, timestampSec) ?? { kind: 'unvalued', reason: 'not in the valuation book' });
+    return {
+      position,
+      order,
+      valuation,
+      rewardValueWei: rewardValueWei(order, this.deps.config.weth, this.book.pools),
+      spent: this.ledger.spend(id),
+    };
   }
 
   /**
@@ -376,16 +416,20 @@ export class KeeperCore {
     this.deps.log.warn(message);
   }
 
-  private async fees(head: BlockRef) {
-    const block = await this.deps.rpc.provider.getBlock(head.number);
-    this.rpcCalls += 1;
+  /** The next block's fees from the head read once for this block (a bare BlockRef costs one more read). */
+  private async fees(head: BlockRef | HeadBlock) {
     const priority = BigInt(Math.round(this.deps.config.priorityFeeGwei * 1e9));
+    if ('baseFeePerGasWei' in head) {
+      return predictFees(
+        { baseFeePerGas: head.baseFeePerGasWei, gasUsed: head.gasUsed, gasLimit: head.gasLimit },
+        priority,
+      );
+    }
+    const block = await this.deps.rpc.provider.getBlock(head.hash);
+    this.rpcCalls += 1;
+    if (!block) throw new KeeperError(`block ${head.number} (${head.hash}) is no longer on chain`);
     return predictFees(
-      {
-        baseFeePerGas: block?.baseFeePerGas ?? 0n,
-        gasUsed: block?.gasUsed ?? 0n,
-        gasLimit: block?.gasLimit ?? 0n,
-      },
+      { baseFeePerGas: block.baseFeePerGas ?? 0n, gasUsed: block.gasUsed, gasLimit: block.gasLimit },
       priority,
     );
   }

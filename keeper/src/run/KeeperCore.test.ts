@@ -1,0 +1,266 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Interface } from 'ethers';
+import { pino } from 'pino';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { RpcClient } from '../chain/RpcClient.js';
+import { loadConfig } from '../config/loadConfig.js';
+import { NotActingError } from '../ingest/NotActingError.js';
+import type { SubgraphSource } from '../ingest/SubgraphMirror.js';
+import type { HeadBlock } from '../model/HeadBlock.js';
+import type { Address } from '../model/types.js';
+import { KeeperMetrics } from '../ops/KeeperMetrics.js';
+import { KeeperCore } from './KeeperCore.js';
+
+const MM = '0x5f2d775362adbc70a6814456a41b268e29259ba0';
+const ME = '0x00000000000000000000000000000000000000a1' as Address;
+const addr = (n: number) => `0x${n.toString(16).padStart(40, '0')}`;
+const hashOf = (n: number) => `0x${n.toString(16).padStart(64, '0')}`;
+const abi = new Interface([
+  'function getPositionStatus(uint256 positionId) view returns (uint256 debt, uint256 value)',
+  'function multicall(bytes[] data) payable returns (bytes[] results)',
+  'function positionIndex() view returns (uint256)',
+  'function orderIndex() view returns (uint256)',
+]);
+
+/** The chain as the fake RPC serves it: heads by number, each position's (debt, value), and every call made. */
+const chain = {
+  head: 10,
+  status: new Map<bigint, [bigint, bigint]>(),
+  calls: [] as string[],
+};
+
+const header = (n: number) => ({
+  number: `0x${n.toString(16)}`,
+  hash: hashOf(n),
+  timestamp: `0x${(1000 + n * 12).toString(16)}`,
+  baseFeePerGas: '0x3b9aca00',
+  gasUsed: '0x0',
+  gasLimit: '0x1c9c380',
+  // The rest of a header, for ethers' block parser.
+  parentHash: hashOf(Math.max(0, n - 1)),
+  miner: addr(0),
+  difficulty: '0x0',
+  nonce: '0x0000000000000000',
+  extraData: '0x',
+  transactions: [],
+});
+
+function rpcAnswer(method: string, params: unknown[]): unknown {
+  switch (method) {
+    case 'eth_chainId':
+      return '0x7a69';
+    case 'eth_getCode':
+      return '0x';
+    case 'eth_getBlockByNumber': {
+      const tag = params[0] as string;
+      return header(tag === 'latest' ? chain.head : Number(BigInt(tag)));
+    }
+    case 'eth_getBlockByHash':
+      return header(Number(BigInt(params[0] as string)));
+    case 'eth_call': {
+      const data = (params[0] as { data: string }).data;
+      const call = abi.parseTransaction({ data });
+      if (call?.name === 'positionIndex' || call?.name === 'orderIndex')
+        return abi.encodeFunctionResult(call.name, [100n]);
+      if (call?.name === 'multicall') {
+        const results = (call.args[0] as string[]).map((inner) => {
+          const id = abi.decodeFunctionData('getPositionStatus', inner)[0] as bigint;
+          return abi.encodeFunctionResult('getPositionStatus', chain.status.get(id) ?? [0n, 1n]);
+        });
+        return abi.encodeFunctionResult('multicall', [results]);
+      }
+      throw new Error(`unexpected eth_call ${data.slice(0, 10)}`);
+    }
+    default:
+      throw new Error(`unexpected ${method}`);
+  }
+}
+
+let server: Server;
+let rpcUrl: string;
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      const request = JSON.parse(body) as { id: number; method: string; params: unknown[] };
+      chain.calls.push(request.method);
+      let payload: object;
+      try {
+        payload = { result: rpcAnswer(request.method, request.params) };
+      } catch (err) {
+        payload = { error: { code: -32602, message: (err as Error).message } };
+      }
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ id: request.id, ...payload }));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  rpcUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+const positionRow = (id: number) => ({
+  id: String(id),
+  positionId: String(id),
+  order: { orderId: '0' },
+  owner: addr(0xb0),
+  createdAt: '1000',
+  deadline: '999999999',
+  initialBalance: '1000',
+  interest: '100',
+  open: true,
+  frozenAt: '0',
+  frozenBy: addr(0),
+  assets: [addr(1), addr(2)],
+  balances: ['500', '700'],
+  stale: false,
+});
+const orderRow = {
+  id: '0',
+  orderId: '0',
+  owner: addr(0xa0),
+  baseAsset: addr(1),
+  oracle: { address: addr(0x0c) },
+  interestRate: '100',
+  whitelist: `0x${'11'.repeat(32)}`,
+  collateralAssets: [addr(2)],
+  alive: true,
+  liquidationRewardAsset: addr(0),
+  liquidationRewardAmount: (10n ** 17n).toString(),
+  deadline: '4000000000',
+  balance: '5000',
+  stale: false,
+};
+
+/** The subgraph as the fake source serves it, and what the mirror asked for. */
+let source: SubgraphSource & { fetched: string[]; fail?: Error };
+beforeEach(() => {
+  chain.head = 10;
+  chain.status = new Map([
+    [1n, [1001n, 1000n]],
+    [2n, [1000n, 2000n]],
+  ]);
+  chain.calls = [];
+  source = {
+    fetched: [],
+    async meta() {
+      if (source.fail) throw source.fail;
+      return {
+        block: { number: chain.head, hash: hashOf(chain.head), timestampSec: 0 },
+        deployment: 'Qm',
+        hasIndexingErrors: false,
+      };
+    },
+    async fetchAll(kind, mode) {
+      source.fetched.push(`${kind}:${mode}`);
+      if (kind === 'positions') return [positionRow(1), positionRow(2)];
+      if (kind === 'orders') return [orderRow];
+      return [];
+    },
+  };
+});
+
+function newCore() {
+  const config = loadConfig({
+    flags: {
+      'chain-id': '31337',
+      'rpc-urls': rpcUrl,
+      'subgraph-url': 'http://127.0.0.1:1/unused',
+      'margin-module': MM,
+      'subgraph.max-lag-blocks': '0',
+      'subgraph.head-wait-ms': '50',
+    },
+  });
+  const rpc = new RpcClient([rpcUrl], 31337);
+  const core = new KeeperCore({
+    config,
+    rpc,
+    subgraph: source,
+    ourAddresses: [ME],
+    log: pino({ level: 'silent' }),
+    metrics: new KeeperMetrics(),
+  });
+  return { core, rpc };
+}
+
+const headAt = (n: number): HeadBlock => ({
+  number: n,
+  hash: hashOf(n),
+  timestampSec: 1000 + n * 12,
+  baseFeePerGasWei: 10n ** 9n,
+  gasUsed: 0n,
+  gasLimit: 30_000_000n,
+});
+
+describe('KeeperCore with fake I/O', () => {
+  it('plans a freeze of the liquidatable position only, valuing an unknown oracle on chain', async () => {
+    const { core, rpc } = newCore();
+    try {
+      const outcome = await core.processBlock(headAt(10));
+      expect(outcome.kind).toBe('planned');
+      if (outcome.kind !== 'planned') return;
+      expect(outcome.liquidatable).toEqual([1n]);
+      expect(outcome.plan.actions.map((a) => [a.kind, a.positionId])).toEqual([['freeze', 1n]]);
+      expect(outcome.stats.tracked).toBe(2);
+      expect(core.profiles.get(addr(0x0c) as Address)?.kind).toBe('onchain');
+    } finally {
+      rpc.destroy();
+    }
+  });
+
+  it('takes the fees from the head it is given: no block read of its own', async () => {
+    const { core, rpc } = newCore();
+    try {
+      await core.processBlock(headAt(10));
+      expect(chain.calls.filter((m) => m.startsWith('eth_getBlockBy'))).toEqual([]);
+    } finally {
+      rpc.destroy();
+    }
+  });
+
+  it('a subgraph that cannot be trusted is "not acting"; any other failure is thrown to the block boundary', async () => {
+    const { core, rpc } = newCore();
+    try {
+      source.fail = new NotActingError('subgraph answered without data');
+      const outcome = await core.processBlock(headAt(10));
+      expect(outcome).toMatchObject({ kind: 'not-acting', reason: 'subgraph answered without data' });
+      source.fail = new TypeError('boom');
+      await expect(core.processBlock(headAt(10))).rejects.toBeInstanceOf(TypeError);
+    } finally {
+      rpc.destroy();
+    }
+  });
+
+  it('loads everything once, then changes only, and everything again after a requested resync', async () => {
+    const { core, rpc } = newCore();
+    try {
+      await core.processBlock(headAt(10));
+      chain.head = 11;
+      await core.processBlock(headAt(11));
+      core.requestFullResync();
+      chain.head = 12;
+      await core.processBlock(headAt(12));
+      expect(source.fetched.filter((f) => f.startsWith('positions'))).toEqual([
+        'positions:open',
+        'positions:changed',
+        'positions:open',
+      ]);
+    } finally {
+      rpc.destroy();
+    }
+  });
+
+  it('counts gas already spent on a position against its reward', async () => {
+    const { core, rpc } = newCore();
+    try {
+      core.ledger.record(1n, 'freeze', 'included', 10n ** 17n);
+      const outcome = await core.processBlock(headAt(10));
+      expect(outcome.kind === 'planned' && outcome.plan.actions).toEqual([]);
+    } finally {
+      rpc.destroy();
+    }
+  });
+});
