@@ -46,8 +46,8 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['../*', '!../model', '**/devnet/**'],
-              message: 'decision/ and valuation/ import only model/ (pure functions, no I/O).',
+              group: ['../*', '!../model', '!../errors', '**/devnet/**'],
+              message: 'decision/ and valuation/ import only model/ and errors/ (pure functions, no I/O).',
             },
           ],
         },
