@@ -2,8 +2,9 @@ import { concat, getBytes, hexlify } from 'ethers';
 
 /**
  * Init code that deploys a "holder" whose runtime code is `payload` itself. The Dex223-style factory
- * EXTCODECOPYs the real UniswapV3Pool creation bytecode from the holder and CREATE2s it, so pools get the
- * published bytecode without the factory embedding 22 KB.
+ * EXTCODECOPYs the real UniswapV3Pool creation bytecode from the holder and constructs a pool from it for each
+ * Dex223Pool (whose implementation is a copy of that pool's code), so pools run the published bytecode without
+ * the factory embedding 22 KB. The factory builds the implementation's init code with the same 12-byte prefix.
  *
  *   PUSH2 len, DUP1, PUSH1 12, PUSH1 0, CODECOPY   copy the payload (after this 12-byte prefix) to memory 0
  *   PUSH1 0, RETURN                                 return memory[0:len] as the runtime code

@@ -85,8 +85,15 @@ contract Dex223Factory is IDex223Factory, IDex223PoolDeployer {
         requireUnusedPair(tokens, fee);
 
         bytes32 salt = keccak256(abi.encode(tokens.token0_erc20, tokens.token1_erc20, fee));
-        address predicted = address(uint160(uint256(keccak256(abi.encodePacked(hex"ff", address(this), salt, poolInitCodeHash)))));
-        tokens.implementation = deployImplementation(tokens.token0_erc20, tokens.token1_erc20, fee, tickSpacing, predicted);
+        address predicted =
+            address(uint160(uint256(keccak256(abi.encodePacked(hex"ff", address(this), salt, poolInitCodeHash)))));
+        tokens.implementation = deployImplementation(
+            tokens.token0_erc20,
+            tokens.token1_erc20,
+            fee,
+            tickSpacing,
+            predicted
+        );
 
         frontParameters = tokens;
         pool = address(new Dex223Pool{salt: salt}());

@@ -2,9 +2,9 @@
 pragma solidity 0.7.6;
 
 /// Constructs the published Uniswap v3 pool with fixed parameters and hands back its runtime code, for eth_call
-/// only (the devnet runs it as a state override: it is never deployed). Two constructions at two addresses differ exactly where the pool's `original` immutable (its own
-/// address, for `noDelegateCall`) was written: that is how the devnet finds the offsets the factory rewrites,
-/// since the npm artifact carries no immutableReferences.
+/// only (the devnet runs it as a state override: it is never deployed). Two constructions at two addresses differ
+/// exactly where the pool's `original` immutable (its own address, for `noDelegateCall`) was written: that is how
+/// the devnet finds the offsets the factory rewrites, since the npm artifact carries no immutableReferences.
 contract UniswapPoolCodeProbe {
     /// What the pool constructor reads from its deployer; any valid tier will do, the values only have to be the
     /// same for both constructions.
