@@ -11,6 +11,9 @@ Flashbots-style relay, and a funded keeper liquidating through bundles. Builds w
 subgraph). Addresses, URLs and a funded test account are written to devnet/build/deployment.json. Ctrl-C stops it.
 
 options:
+  --generation <1|2|3>        the MarginModule generation (default 3, what is deployed today: one global TWAP
+                              oracle, 2d3ffd2 over 1800 s; 2: the 2090499 module with that TWAP oracle per
+                              order; 1: the 2025-10-06 module with the spot oracle)
   --scenario <market|crash>   market: prices wander until Ctrl-C or --steps; crash: every price drops at once,
                               the keeper liquidates, and a summary line ends it (default market)
   --positions <n>             positions in the market (default 50)
@@ -42,6 +45,7 @@ async function main(argv: string[]): Promise<number> {
       'exit-when-done': { type: 'boolean', default: false },
       'no-keeper': { type: 'boolean', default: false },
       scenario: { type: 'string', default: 'market' },
+      generation: { type: 'string', default: '3' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -53,6 +57,10 @@ async function main(argv: string[]): Promise<number> {
   const scenario = values.scenario;
   if (scenario !== 'market' && scenario !== 'crash') {
     throw new Error(`--scenario must be market or crash, got ${scenario}`);
+  }
+  const generation = Number(values.generation);
+  if (generation !== 1 && generation !== 2 && generation !== 3) {
+    throw new Error(`--generation must be 1, 2 or 3, got ${values.generation}`);
   }
   const log = (line: string) => console.log(line);
   const compileStarted = performance.now();
@@ -68,6 +76,7 @@ async function main(argv: string[]): Promise<number> {
     seed: integer(values, 'seed', 0),
     exitWhenDone: values['exit-when-done'],
     keeper: !values['no-keeper'],
+    generation,
     scenario,
     log,
   });

@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { Wallet, keccak256, toUtf8Bytes } from 'ethers';
 import { runCommand } from '../../keeper/src/cli/runCommand.js';
 import { Devnet } from '../Devnet.js';
+import type { ModuleGeneration } from '../deploy/deployCore.js';
+import { contractCompletable } from '../scenario/contractCompletable.js';
 import { startGraphHost } from '../graph-host/GraphHost.js';
 import { startRelay } from '../relay/startRelay.js';
 import { contractLiquidatable } from '../scenario/contractLiquidatable.js';
@@ -14,6 +16,8 @@ import { randomPriceMove, seededRandom, setUpKeeperMarket } from '../scenario/ke
 
 export interface RunDevnetOptions {
   scenario: 'market' | 'crash';
+  /** The MarginModule generation: 3 (what is deployed today, with the 2d3ffd2 TWAP oracle), 2 or 1. */
+  generation: ModuleGeneration;
   /** Wall-clock milliseconds between market steps (each step mines a few blocks). */
   stepIntervalMs: number;
   secondsPerBlock: number;
@@ -43,14 +47,28 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 export async function runDevnet(options: RunDevnetOptions): Promise<void> {
   const started = performance.now();
-  const devnet = await Devnet.start({ secondsPerBlock: options.secondsPerBlock });
+  const devnet = await Devnet.start({
+    secondsPerBlock: options.secondsPerBlock,
+    generation: options.generation,
+    ...(options.generation === 3 ? { priceOracle: 'twap2d3ffd2' as const } : {}),
+  });
   const stopAll: (() => Promise<void>)[] = [() => devnet.stop()];
   try {
-    const market = await setUpKeeperMarket(devnet, { positions: options.positions, seed: options.seed });
+    // Every position trades into a market token, so a crash can put (almost) all of them under water.
+    const market = await setUpKeeperMarket(devnet, {
+      positions: options.positions,
+      seed: options.seed,
+      tradedPerFive: 5,
+    });
     const totalMs = performance.now() - started;
     const head = await devnet.producer.latest();
     options.log(`devnet up: chain ${devnet.chainId} at ${devnet.rpcUrl} (anvil pid ${devnet.anvilPid})`);
-    options.log(`  MarginModule ${devnet.addresses.marginModule}  factory ${devnet.addresses.factory}`);
+    options.log(
+      `  MarginModule generation ${devnet.generation} at ${devnet.addresses.marginModule}  factory ${devnet.addresses.factory}`,
+    );
+    options.log(
+      `  orders priced by ${market.oracle}${market.twapWindowSec === undefined ? ' (spot)' : ` (TWAP over ${market.twapWindowSec} s)`}`,
+    );
     options.log(
       `  market: ${market.orders.length} orders, ${market.positionIds.length} positions, ${market.pools.length} pools; head block ${head.number}`,
     );
@@ -61,6 +79,9 @@ export async function runDevnet(options: RunDevnetOptions): Promise<void> {
     let handled = -1;
     let tracking = false;
     const everLiquidatable = new Map<bigint, number>();
+    const closed = new Set<bigint>();
+    /** First block in which each frozen position's completion would succeed (the 95 % floor delays it on gen 2/3). */
+    const completableFrom = new Map<bigint, number>();
     devnet.producer.onBeforeBlock(async (next) => {
       if (!tracking) return;
       const deadline = Date.now() + 15_000;
@@ -73,6 +94,17 @@ export async function runDevnet(options: RunDevnetOptions): Promise<void> {
         next.timestampSec,
       );
       for (const id of due) if (!everLiquidatable.has(id)) everLiquidatable.set(id, next.number);
+      const pending = [...everLiquidatable.keys()].filter(
+        (id) => !closed.has(id) && !completableFrom.has(id),
+      );
+      const completable = await contractCompletable(
+        devnet.provider,
+        devnet.addresses.marginModule,
+        pending,
+        parent.hash,
+        next.timestampSec,
+      );
+      for (const id of completable) completableFrom.set(id, next.number);
     });
     const host = await startGraphHost({ rpcUrl: devnet.rpcUrl, chainId: devnet.chainId, pollIntervalMs: 20 });
     stopAll.unshift(() => host.stop());
@@ -151,15 +183,25 @@ export async function runDevnet(options: RunDevnetOptions): Promise<void> {
       if (options.scenario === 'crash') {
         options.log('scenario: every token loses 70 % of its price');
         await crashPrices(devnet, market, 300_000n);
+        // Under a TWAP the crash reaches positions progressively, as the average follows the spot price over the
+        // window, and completions wait for the 95 % floor: give it the window and a freeze's hour on top.
+        const maxBlocks =
+          80 + Math.ceil(((market.twapWindowSec ?? 0) * 2 + 3600) / devnet.producer.secondsPerBlock);
         let quiet = 0;
-        for (let i = 0; i < 80 && quiet < 4 && !interrupted.signal.aborted; i++) {
-          const closedBefore = await closedCount(devnet, [...everLiquidatable.keys()]);
+        for (let i = 0; i < maxBlocks && quiet < 4 && !interrupted.signal.aborted; i++) {
+          const closedBefore = closed.size;
           // Without the built-in keeper nothing paces the blocks: give a keeper of your own wall-clock time.
           if (!options.keeper) await sleep(options.stepIntervalMs);
           await devnet.producer.mine();
-          const closedAfter = await closedCount(devnet, [...everLiquidatable.keys()]);
-          quiet = closedAfter === closedBefore && closedAfter === everLiquidatable.size ? quiet + 1 : 0;
+          for (const id of await closedOf(devnet, [...everLiquidatable.keys()])) closed.add(id);
+          quiet = closed.size === closedBefore && closed.size === everLiquidatable.size ? quiet + 1 : 0;
+          if (market.twapWindowSec !== undefined && i % 25 === 0) {
+            options.log(
+              `crash +${i} blocks: liquidatable so far ${everLiquidatable.size}, completable ${completableFrom.size}, closed ${closed.size}`,
+            );
+          }
         }
+        options.log(floorLine(everLiquidatable, completableFrom));
       } else {
         const random = seededRandom(options.seed + 1);
         for (
@@ -180,22 +222,41 @@ export async function runDevnet(options: RunDevnetOptions): Promise<void> {
       await keeper;
     }
     const last = await devnet.producer.latest();
-    const summary = await summarize(devnet, liquidator.address, everLiquidatable, firstBlock, last.number);
+    const summary = await summarize(
+      devnet,
+      liquidator.address,
+      everLiquidatable,
+      completableFrom,
+      firstBlock,
+      last.number,
+    );
     options.log(summary);
   } finally {
     for (const stop of stopAll) await stop();
   }
 }
 
-async function closedCount(devnet: Devnet, ids: bigint[]): Promise<number> {
-  let closed = 0;
+async function closedOf(devnet: Devnet, ids: bigint[]): Promise<bigint[]> {
+  const closed: bigint[] = [];
   for (const id of ids) {
     const p = (await devnet.contracts.marginModule.getFunction('positions')(id)) as unknown as {
       open: boolean;
     };
-    if (!p.open) closed += 1;
+    if (!p.open) closed.push(id);
   }
   return closed;
+}
+
+/** How the crash reached positions over time, and how long the 95 % floor held completions back. */
+function floorLine(dueSince: Map<bigint, number>, completableFrom: Map<bigint, number>): string {
+  const due = [...dueSince.values()];
+  const waits = [...dueSince].flatMap(([id, dueBlock]) => {
+    const from = completableFrom.get(id);
+    return from === undefined ? [] : [from - dueBlock];
+  });
+  const spread = due.length > 0 ? Math.max(...due) - Math.min(...due) : 0;
+  const blocked = waits.filter((w) => w > 1).length;
+  return `crash reach: positions_due=${due.length} due_spread_blocks=${spread} completion_wait_blocks_max=${Math.max(0, ...waits)} floor_blocked_positions=${blocked}`;
 }
 
 /**
@@ -207,6 +268,7 @@ async function summarize(
   devnet: Devnet,
   liquidator: string,
   dueSince: Map<bigint, number>,
+  completableFrom: Map<bigint, number>,
   fromBlock: number,
   toBlock: number,
 ): Promise<string> {
@@ -234,7 +296,9 @@ async function summarize(
       missed += 1;
       continue;
     }
-    late = Math.max(late, frozen - dueBlock, completed - (frozen + 1));
+    // A completion is late against the first block that would have accepted it (the freeze's next block on
+    // gen 1; on gen 2/3 the 95 % floor can hold it back longer).
+    late = Math.max(late, frozen - dueBlock, completed - Math.max(frozen + 1, completableFrom.get(id) ?? 0));
   }
   const gas = accountGas(paid);
   return `liquidated=${completedAt.size} missed=${missed} late_blocks_max=${late} gas_lost_wei=${gas.lostWei} wasted_gas_wei=${gas.wastedWei}`;
