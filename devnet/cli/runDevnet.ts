@@ -187,8 +187,10 @@ export async function runDevnet(options: RunDevnetOptions): Promise<void> {
         // window, and completions wait for the 95 % floor: give it the window and a freeze's hour on top.
         const maxBlocks =
           80 + Math.ceil(((market.twapWindowSec ?? 0) * 2 + 3600) / devnet.producer.secondsPerBlock);
+        // Nothing may be due yet while the average still lags the crash: wait out the window before calling it quiet.
+        const minBlocks = Math.ceil((market.twapWindowSec ?? 0) / devnet.producer.secondsPerBlock);
         let quiet = 0;
-        for (let i = 0; i < maxBlocks && quiet < 4 && !interrupted.signal.aborted; i++) {
+        for (let i = 0; i < maxBlocks && (quiet < 4 || i < minBlocks) && !interrupted.signal.aborted; i++) {
           const closedBefore = closed.size;
           // Without the built-in keeper nothing paces the blocks: give a keeper of your own wall-clock time.
           if (!options.keeper) await sleep(options.stepIntervalMs);
