@@ -9,7 +9,7 @@ const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a
  * The one object a Flashbots method takes as `params[0]`, read field by field with the types the relay's
  * Go implementation decodes (hex quantities for block numbers, JSON numbers for timestamps, UUID strings):
  * a wrong type is an invalid-params error naming the field, an absent or null field is `undefined`, and
- * fields the relay does not use (`builders`, `refundPercent`, …) are ignored as Flashbots ignores them.
+ * fields the relay does not use (`refundPercent`, …) are ignored as Flashbots ignores them.
  */
 export class ParamObject {
   private constructor(private readonly fields: Record<string, unknown>) {}
@@ -69,6 +69,16 @@ export class ParamObject {
       throw JsonRpcError.invalidParams(`${name} must be a UUID such as 8f9d5c3e-1b2a-4c3d-9e8f-0a1b2c3d4e5f`);
     }
     return value.toLowerCase();
+  }
+
+  /** A list of non-empty names (builder names), lowercased and deduplicated in order. */
+  names(name: string): string[] | undefined {
+    const value = this.array(name);
+    if (value === undefined) return undefined;
+    if (!value.every((v) => typeof v === 'string' && v.trim() !== '')) {
+      throw JsonRpcError.invalidParams(`${name} must be an array of non-empty strings`);
+    }
+    return [...new Set((value as string[]).map((v) => v.trim().toLowerCase()))];
   }
 
   address(name: string): string | undefined {

@@ -4,9 +4,10 @@ import type { JsonRpcProvider } from 'ethers';
 import type { BlockProducer } from '../chain/BlockProducer.js';
 import { DevnetError } from '../chain/DevnetError.js';
 import type { Devnet } from '../Devnet.js';
+import type { BuilderInbox } from './BuilderInbox.js';
 import { BundlePlacer } from './BundlePlacer.js';
 import { BundleStore } from './BundleStore.js';
-import { DEBUG_LANDED_PATH, relayRequestHandler } from './relayRequestHandler.js';
+import { DEBUG_CALLS_PATH, DEBUG_LANDED_PATH, relayRequestHandler } from './relayRequestHandler.js';
 import { RelayLog, type RelayReport } from './RelayLog.js';
 import { RelayRpc } from './RelayRpc.js';
 
@@ -18,13 +19,28 @@ export type RelayOptions = RelayChain & {
   port?: number;
   /** Default 127.0.0.1; the relay checks signatures but is a test double, not something to expose. */
   host?: string;
+  /**
+   * The builder's name (default "flashbots"): with a builder schedule on the producer, it places bundles only
+   * into the blocks scheduled to it. Without a schedule it builds every block, whatever its name.
+   */
+  name?: string;
+  /** Makes the endpoint a Flashbots-style relay that forwards bundles to these builders when named. */
+  peers?: () => ReadonlyMap<string, BuilderInbox>;
 };
 
 export interface Relay {
+  /** The builder's lowercase name. */
+  readonly name: string;
   /** The URL to give `FlashbotsBundleProvider.create` (JSON-RPC at the root). */
   readonly url: string;
   /** `url` + `/debug/landed`: the same report as `landed()`, over HTTP. */
   readonly debugUrl: string;
+  /** `url` + `/debug/calls`: the same counts as `calls()`, over HTTP. */
+  readonly callsUrl: string;
+  /** How a relay hands this builder bundles it forwards. */
+  readonly inbox: BuilderInbox;
+  /** How many signed requests each method received (`eth_callBundle` included). */
+  calls(): Record<string, number>;
   /** What landed (audited against the receipts first), what was dropped and why. */
   landed(): Promise<RelayReport>;
   /** Makes the relay unreachable (connections refused) without forgetting bundles; placing goes on. */
@@ -47,8 +63,17 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   const chainId = BigInt((await provider.send('eth_chainId', [])) as string);
   const store = new BundleStore();
   const log = new RelayLog();
-  const placer = new BundlePlacer(provider, store, log);
-  const rpc = new RelayRpc({ provider, producer, store, log, chainId });
+  const name = (options.name ?? 'flashbots').toLowerCase();
+  const placer = new BundlePlacer(provider, store, log, name);
+  const rpc = new RelayRpc({
+    provider,
+    producer,
+    store,
+    log,
+    chainId,
+    name,
+    ...(options.peers ? { peers: options.peers } : {}),
+  });
   const report = async (): Promise<RelayReport> => {
     await log.audit(provider);
     return log.report();
@@ -68,8 +93,16 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   let stopped = false;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   return {
+    name,
     url,
     debugUrl: `${url}${DEBUG_LANDED_PATH}`,
+    callsUrl: `${url}${DEBUG_CALLS_PATH}`,
+    inbox: {
+      name,
+      receive: (bundle) => rpc.admit({ ...bundle, seq: store.nextSeq() }),
+      cancel: (signer, uuid) => void rpc.withdraw(signer, uuid),
+    },
+    calls: () => rpc.calls(),
     landed: report,
     async down() {
       if (!listening) return;
