@@ -62,6 +62,11 @@ export class BlockProducer {
     this.schedule = schedule;
   }
 
+  /** Who builds block `number` under the current schedule (undefined: no schedule). */
+  builderOf(number: number): string | undefined {
+    return this.schedule?.(number);
+  }
+
   /** The block the next `mine()` will produce (number, timestamp, and builder when scheduled). */
   async next(): Promise<NextBlock> {
     const head = await this.latest();
