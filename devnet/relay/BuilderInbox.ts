@@ -1,4 +1,5 @@
 import type { Bundle } from './Bundle.js';
+import type { PrivateTx } from './PrivateTx.js';
 
 /** What a Flashbots-style relay needs of another builder to share a bundle with it (in process). */
 export interface BuilderInbox {
@@ -8,4 +9,7 @@ export interface BuilderInbox {
   receive(bundle: Bundle): void;
   /** Withdraws the signer's bundles with this uuid here (a cancellation the relay passes on). */
   cancel(signer: string, replacementUuid: string): void;
+  /** Takes a private transaction the relay shares (fast mode, or named in `privacy.builders`). */
+  receivePrivate(tx: PrivateTx): void;
+  cancelPrivate(signer: string, txHash: string): void;
 }

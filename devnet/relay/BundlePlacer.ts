@@ -124,6 +124,24 @@ export class BundlePlacer {
       } else if (window) this.log.drop(bundle, 'timestamp-window', window, next.number);
       else live.push(bundle);
     }
+    const privateTxs = this.store.privateFor(next.number);
+    for (const bundle of privateTxs.expired) {
+      this.log.drop(
+        bundle,
+        'target-block-passed',
+        `private transaction: maxBlockNumber passed before block ${next.number}`,
+        next.number,
+      );
+    }
+    // Private transactions wait, unlogged, through blocks other builders build.
+    if (!elsewhere) {
+      for (const bundle of privateTxs.due) {
+        const hash = bundle.txs[0]?.hash;
+        if (hash && (await this.provider.send('eth_getTransactionReceipt', [hash])) !== null) {
+          this.store.forgetPrivate(bundle.bundleHash);
+        } else live.push(bundle);
+      }
+    }
     if (live.length === 0) return;
 
     const parent = await readParentBlock(this.provider, 'latest');

@@ -89,6 +89,37 @@ export class ParamObject {
     return getAddress(value);
   }
 
+  /** A field as it came, for readers with their own checks (a signed transaction). */
+  raw(name: string): unknown {
+    return this.fields[name] ?? undefined;
+  }
+
+  /** A boolean. */
+  bool(name: string): boolean | undefined {
+    const value = this.fields[name];
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'boolean') throw JsonRpcError.invalidParams(`${name} must be true or false`);
+    return value;
+  }
+
+  /** A nested object, read with the same rules. */
+  object(name: string): ParamObject | undefined {
+    const value = this.fields[name];
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'object' || Array.isArray(value))
+      throw JsonRpcError.invalidParams(`${name} must be an object`);
+    return new ParamObject(value as Record<string, unknown>);
+  }
+
+  /** One 32-byte hash, lowercased. */
+  hash(name: string): string | undefined {
+    const value = this.fields[name];
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'string' || !HASH.test(value))
+      throw JsonRpcError.invalidParams(`${name} must be a 32-byte 0x-prefixed hash`);
+    return value.toLowerCase();
+  }
+
   /** A JSON array, checked for presence and shape only; its items are the caller's to read. */
   array(name: string): unknown[] | undefined {
     const value = this.fields[name];

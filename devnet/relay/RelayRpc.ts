@@ -1,4 +1,4 @@
-import type { JsonRpcProvider } from 'ethers';
+import { getAddress, isAddress, type JsonRpcProvider } from 'ethers';
 import type { BlockProducer } from '../chain/BlockProducer.js';
 import { type Bundle, replacementKey } from './Bundle.js';
 import type { BuilderInbox } from './BuilderInbox.js';
@@ -7,8 +7,20 @@ import { callBundle } from './callBundle.js';
 import { JsonRpcError, RPC_ERROR } from './JsonRpcError.js';
 import { parseCallBundle } from './parseCallBundle.js';
 import { parseCancelBundle } from './parseCancelBundle.js';
+import { parsePrivateTx } from './parsePrivateTx.js';
+import type { PrivateTx } from './PrivateTx.js';
+import { ParamObject } from './ParamObject.js';
 import { parseSendBundle } from './parseSendBundle.js';
 import type { RelayLog } from './RelayLog.js';
+
+const METHODS = new Set([
+  'eth_sendBundle',
+  'eth_callBundle',
+  'eth_cancelBundle',
+  'eth_sendPrivateTransaction',
+  'eth_cancelPrivateTransaction',
+  'flashbots_setFeeRefundRecipient',
+]);
 
 /**
  * The JSON-RPC methods of one builder's endpoint, called with the request's already verified signer. With
@@ -21,6 +33,10 @@ export class RelayRpc {
   private readonly counts = new Map<string, number>();
   /** Per signer and uuid: the builders a bundle with that uuid was forwarded to. */
   private readonly forwarded = new Map<string, Set<string>>();
+  /** Per private transaction hash: the builders it was shared with. */
+  private readonly sharedPrivate = new Map<string, Set<string>>();
+  /** Per auth address: where its fee refunds go (flashbots_setFeeRefundRecipient). */
+  private readonly refundRecipients = new Map<string, string>();
 
   constructor(
     private readonly deps: {
@@ -37,7 +53,17 @@ export class RelayRpc {
   ) {}
 
   has(method: string): boolean {
-    return method === 'eth_sendBundle' || method === 'eth_callBundle' || method === 'eth_cancelBundle';
+    return METHODS.has(method);
+  }
+
+  /** The fee refund recipient an auth address set (its own address when it set none, as Flashbots does). */
+  refundRecipient(signer: string): string {
+    return this.refundRecipients.get(getAddress(signer)) ?? getAddress(signer);
+  }
+
+  /** Keeps a private transaction in this builder's store. */
+  admitPrivate(tx: PrivateTx): void {
+    this.deps.store.addPrivate(tx);
   }
 
   /** How many signed requests each method received (e.g. to prove a client never simulated at the relay). */
@@ -83,6 +109,50 @@ export class RelayRpc {
         this.forwarded.delete(key);
         // Flashbots documents no result; the client library types it as the cancelled bundles' hashes.
         return hashes;
+      }
+      case 'eth_sendPrivateTransaction': {
+        const head = Number(await provider.send('eth_blockNumber', []));
+        const parsed = parsePrivateTx(params, { signer, chainId, seq: store.nextSeq(), head });
+        this.admitPrivate(parsed.tx);
+        const peers = this.deps.peers?.();
+        if (peers) {
+          const hash = parsed.tx.bundle.txs[0]?.hash as string;
+          const names = parsed.fast ? [...peers.keys()] : parsed.builders;
+          for (const name of names) {
+            const peer = peers.get(name);
+            if (!peer || name === this.deps.name) continue;
+            peer.receivePrivate({ ...parsed.tx, bundle: { ...parsed.tx.bundle } });
+            const shared = this.sharedPrivate.get(hash) ?? new Set<string>();
+            shared.add(name);
+            this.sharedPrivate.set(hash, shared);
+          }
+        }
+        return parsed.tx.bundle.txs[0]?.hash;
+      }
+      case 'eth_cancelPrivateTransaction': {
+        const txHash = ParamObject.single(params).hash('txHash');
+        if (txHash === undefined) throw JsonRpcError.invalidParams('txHash is required');
+        const cancelled = store.cancelPrivate(signer, txHash);
+        const peers = this.deps.peers?.();
+        for (const name of this.sharedPrivate.get(txHash) ?? [])
+          peers?.get(name)?.cancelPrivate(signer, txHash);
+        this.sharedPrivate.delete(txHash);
+        return cancelled;
+      }
+      case 'flashbots_setFeeRefundRecipient': {
+        if (
+          !Array.isArray(params) ||
+          params.length !== 2 ||
+          !params.every((a) => typeof a === 'string' && isAddress(a))
+        ) {
+          throw JsonRpcError.invalidParams('expected params [signer address, recipient address]');
+        }
+        const [from, to] = (params as string[]).map((a) => getAddress(a)) as [string, string];
+        if (from !== getAddress(signer)) {
+          throw JsonRpcError.invalidParams('the first address must be the X-Flashbots-Signature signer');
+        }
+        this.refundRecipients.set(from, to);
+        return { from, to };
       }
       default:
         throw new JsonRpcError(RPC_ERROR.methodNotFound, 'method not found');

@@ -41,6 +41,8 @@ export interface Relay {
   readonly inbox: BuilderInbox;
   /** How many signed requests each method received (`eth_callBundle` included). */
   calls(): Record<string, number>;
+  /** Where an auth address asked its fee refunds to go (flashbots_setFeeRefundRecipient); its own by default. */
+  refundRecipient(signer: string): string;
   /** What landed (audited against the receipts first), what was dropped and why. */
   landed(): Promise<RelayReport>;
   /** Makes the relay unreachable (connections refused) without forgetting bundles; placing goes on. */
@@ -54,9 +56,12 @@ export interface Relay {
 }
 
 /**
- * Starts a Flashbots-compatible relay for the devnet: `eth_sendBundle`, `eth_callBundle` and
- * `eth_cancelBundle` over JSON-RPC with `X-Flashbots-Signature` checked, and a hook on the block producer that
- * places each block's bundles all or nothing (see `BundlePlacer` for how, and for the limits).
+ * Starts a Flashbots-compatible relay for the devnet: `eth_sendBundle`, `eth_callBundle`, `eth_cancelBundle`,
+ * `eth_sendPrivateTransaction`, `eth_cancelPrivateTransaction` and `flashbots_setFeeRefundRecipient` over
+ * JSON-RPC with `X-Flashbots-Signature` checked, and a hook on the block producer that places each block's
+ * bundles all or nothing (see `BundlePlacer` for how, and for the limits). It is one builder: with a builder
+ * schedule on the producer it builds only its own blocks, and with `peers` it also forwards (see `RelayRpc`,
+ * and `startBuilders` for several).
  */
 export async function startRelay(options: RelayOptions): Promise<Relay> {
   const { provider, producer } = 'devnet' in options ? options.devnet : options;
@@ -101,7 +106,10 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       name,
       receive: (bundle) => rpc.admit({ ...bundle, seq: store.nextSeq() }),
       cancel: (signer, uuid) => void rpc.withdraw(signer, uuid),
+      receivePrivate: (tx) => rpc.admitPrivate({ ...tx, bundle: { ...tx.bundle, seq: store.nextSeq() } }),
+      cancelPrivate: (signer, txHash) => void store.cancelPrivate(signer, txHash),
     },
+    refundRecipient: (signer) => rpc.refundRecipient(signer),
     calls: () => rpc.calls(),
     landed: report,
     async down() {

@@ -311,6 +311,95 @@ describe('several builders, each building its own blocks', () => {
     );
   });
 
+  it("a private transaction waits through blocks other builders build and lands in the relay builder's", async () => {
+    const tx = await signedTransfer();
+    const first = await nextBlockBuiltBy('titan');
+    assigned.set(first + 1, 'beaverbuild');
+    assigned.set(first + 2, 'flashbots');
+    const returned = await client(builders.relay).sendPrivateTransaction({
+      signedTx: tx.raw,
+      maxBlockNumber: BigInt(first + 5),
+    });
+    expect(returned).toBe(tx.hash);
+    await producer.mineMany(2);
+    expect(await landedIn(tx.hash)).toBeNull();
+    await producer.mine();
+    expect(await landedIn(tx.hash)).toBe(first + 2);
+    // Landed once; later blocks do not try it again.
+    await producer.mine();
+    expect(traces(await builder('flashbots').landed(), keccak256(tx.hash))).toEqual(['landed']);
+  });
+
+  it('fast mode shares a private transaction with every builder; privacy.builders with the named ones only', async () => {
+    const fast = await signedTransfer();
+    const target = await nextBlockBuiltBy('titan');
+    await client(builders.relay).sendPrivateTransaction({
+      signedTx: fast.raw,
+      maxBlockNumber: BigInt(target),
+      fast: true,
+    });
+    await producer.mine();
+    expect(await landedIn(fast.hash)).toBe(target);
+
+    const named = await signedTransfer();
+    const next = await nextBlockBuiltBy('titan');
+    assigned.set(next + 1, 'beaverbuild');
+    await client(builders.relay).sendPrivateTransaction({
+      signedTx: named.raw,
+      maxBlockNumber: BigInt(next + 1),
+      builders: ['Titan'],
+    });
+    await producer.mine();
+    expect(await landedIn(named.hash)).toBe(next);
+    await producer.mine();
+    expect(traces(await builder('beaverbuild').landed(), keccak256(named.hash))).toEqual([]);
+  });
+
+  it('a private transaction expires after maxBlockNumber, and can be cancelled before', async () => {
+    const expiring = await signedTransfer();
+    const target = await nextBlockBuiltBy('titan');
+    assigned.set(target + 1, 'flashbots');
+    await client(builders.relay).sendPrivateTransaction({
+      signedTx: expiring.raw,
+      maxBlockNumber: BigInt(target),
+    });
+    await producer.mineMany(2);
+    expect(await landedIn(expiring.hash)).toBeNull();
+    expect(traces(await builder('flashbots').landed(), keccak256(expiring.hash))).toEqual([
+      'target-block-passed',
+    ]);
+
+    const cancelled = await signedTransfer();
+    const later = await nextBlockBuiltBy('titan');
+    assigned.set(later + 1, 'titan');
+    const relayClient = client(builders.relay);
+    await relayClient.sendPrivateTransaction({
+      signedTx: cancelled.raw,
+      maxBlockNumber: BigInt(later + 1),
+      builders: ['titan'],
+    });
+    expect(await relayClient.cancelPrivateTransaction(cancelled.hash)).toBe(true);
+    await producer.mineMany(2);
+    expect(await landedIn(cancelled.hash)).toBeNull();
+    expect(traces(await builder('titan').landed(), keccak256(cancelled.hash))).toEqual([]);
+  });
+
+  it('flashbots_setFeeRefundRecipient records the recipient for the signing auth key only', async () => {
+    const recipient = '0x000000000000000000000000000000000000bEEF';
+    expect(builders.relay.refundRecipient(authSigner.address)).toBe(authSigner.address);
+    await client(builders.relay).setFeeRefundRecipient(recipient);
+    expect(builders.relay.refundRecipient(authSigner.address)).toBe(recipient);
+    // Another key cannot redirect our refunds: the first address must be the request's signer.
+    const other = new Wallet(keccak256(toUtf8Bytes('another auth key')));
+    await expect(
+      client(builders.relay, other).call('flashbots_setFeeRefundRecipient', [
+        authSigner.address,
+        other.address,
+      ]),
+    ).rejects.toMatchObject({ code: -32602 });
+    expect(builders.relay.refundRecipient(authSigner.address)).toBe(recipient);
+  });
+
   it('an unreachable builder is a SubmissionError that says so', async () => {
     const titan = builder('titan');
     await titan.down();

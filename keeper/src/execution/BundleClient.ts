@@ -134,6 +134,11 @@ export class BundleClient {
     return typeof result === 'string' ? result : null;
   }
 
+  /** eth_cancelPrivateTransaction: stops trying a private transaction in later blocks; true when it did. */
+  async cancelPrivateTransaction(txHash: string): Promise<boolean> {
+    return (await this.call('eth_cancelPrivateTransaction', [{ txHash }])) === true;
+  }
+
   /** eth_callBundle: simulation at the relay. Costs reputation at Flashbots; only when configured. */
   async callBundle(request: CallBundleRequest): Promise<unknown> {
     const params: Record<string, unknown> = {
