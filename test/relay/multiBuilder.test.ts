@@ -7,6 +7,7 @@ import { startAnvil, type Anvil } from '../../devnet/chain/startAnvil.js';
 import type { RelayReport } from '../../devnet/relay/RelayLog.js';
 import { startBuilders, type Builders } from '../../devnet/relay/startBuilders.js';
 import type { Relay } from '../../devnet/relay/startRelay.js';
+import { BuilderFanout, anyAccepted } from '../../keeper/src/execution/BuilderFanout.js';
 import { BundleClient } from '../../keeper/src/execution/BundleClient.js';
 import { SubmissionError } from '../../keeper/src/execution/ExecutionError.js';
 
@@ -398,6 +399,32 @@ describe('several builders, each building its own blocks', () => {
       ]),
     ).rejects.toMatchObject({ code: -32602 });
     expect(builders.relay.refundRecipient(authSigner.address)).toBe(recipient);
+  });
+
+  it('BuilderFanout: one builder down, the bundle still reaches the block through the others', async () => {
+    const titan = builder('titan');
+    const fanout = new BuilderFanout(
+      NAMES.map((name) => client(builder(name))),
+      [...NAMES],
+    );
+    await titan.down();
+    try {
+      const tx = await signedTransfer();
+      const target = await nextBlockBuiltBy('titan');
+      const results = await fanout.send({ txs: [tx.raw], blockNumber: BigInt(target) });
+      expect(anyAccepted(results)).toBe(true);
+      expect(results.map((r) => [r.builder, r.ok])).toEqual([
+        ['flashbots', true],
+        ['beaverbuild', true],
+        ['titan', false],
+      ]);
+      expect(results[2]).toMatchObject({ error: { reachable: false } });
+      await producer.mine();
+      // Titan's endpoint was down, but the relay (flashbots) forwarded the bundle to it.
+      expect(await landedIn(tx.hash)).toBe(target);
+    } finally {
+      await titan.up();
+    }
   });
 
   it('an unreachable builder is a SubmissionError that says so', async () => {

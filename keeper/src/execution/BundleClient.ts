@@ -78,6 +78,14 @@ export interface BundleClientOptions {
  * exact bytes sent. Each request has a deadline (`timeoutMs`) covering both our rate-limit wait and the
  * round trip; a request our own limit would delay past it is not sent. Every failure is a `SubmissionError`:
  * `BundleRpcError` when the endpoint answered with an error, `reachable: false` when it did not answer.
+ *
+ * Why not `@flashbots/ethers-provider-bundle` (1.0.0, unmaintained): its `sendRawBundle` builds the params
+ * object itself and has no `builders`; its `sendPrivateTransaction` sends neither `preferences` nor a hex
+ * `maxBlockNumber`; it has no `flashbots_setFeeRefundRecipient`; it reads `result.bundleHash` unguarded
+ * (builders that answer otherwise throw a TypeError) and reports HTTP failures only inside a message. What
+ * it still does that we use — signing — is one `signMessage(id(body))` line here. It stays only where it is
+ * used today: `FlashbotsRelay` (the executor's path until it moves to this client) and the relay tests,
+ * where an independent client proves the devnet relay speaks what real searchers send.
  */
 export class BundleClient {
   readonly name: string;
