@@ -195,6 +195,44 @@ describe('several builders, each building its own blocks', () => {
     for (const name of NAMES) expect(traces(await builder(name).landed(), bundleHash)).toEqual(['cancelled']);
   });
 
+  it('a forwarded bundle keeps its fields: a replacement uuid replaces it at the builder, a timestamp window holds', async () => {
+    const [first, second] = [await signedTransfer(), await signedTransfer()];
+    const target = await nextBlockBuiltBy('titan');
+    const uuid = '3e9f5c7b-6a4d-4b8c-8d1e-0f9a8b7c6d5e';
+    const relayClient = client(builders.relay);
+    const firstHash = await relayClient.sendBundle({
+      txs: [first.raw],
+      blockNumber: BigInt(target),
+      replacementUuid: uuid,
+      builders: ['titan'],
+    });
+    const secondHash = await relayClient.sendBundle({
+      txs: [second.raw],
+      blockNumber: BigInt(target),
+      replacementUuid: uuid,
+      builders: ['titan'],
+    });
+    await producer.mine();
+    expect(await landedIn(first.hash)).toBeNull();
+    expect(await landedIn(second.hash)).toBe(target);
+    const titan = await builder('titan').landed();
+    expect(traces(titan, firstHash)).toEqual(['replaced']);
+    expect(traces(titan, secondHash)).toEqual(['landed']);
+
+    const late = await signedTransfer();
+    const next = await producer.next();
+    assigned.set(next.number, 'titan');
+    const lateHash = await relayClient.sendBundle({
+      txs: [late.raw],
+      blockNumber: BigInt(next.number),
+      maxTimestampSec: BigInt(next.timestampSec - 1),
+      builders: ['titan'],
+    });
+    await producer.mine();
+    expect(await landedIn(late.hash)).toBeNull();
+    expect(traces(await builder('titan').landed(), lateHash)).toEqual(['timestamp-window']);
+  });
+
   it('eth_cancelBundle at one builder withdraws it there only', async () => {
     const tx = await signedTransfer();
     const target = await nextBlockBuiltBy('titan');
