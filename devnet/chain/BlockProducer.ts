@@ -10,7 +10,12 @@ export interface MinedBlock {
 export interface NextBlock {
   number: number;
   timestampSec: number;
+  /** The builder that builds this block, when the producer has a schedule (several builders); else absent. */
+  builder?: string;
 }
+
+/** Which builder builds a block, by number: deterministic so tests know who builds what. */
+export type BuilderSchedule = (blockNumber: number) => string;
 
 /** Called before each block is mined, e.g. by the relay to place the bundles that target it. */
 export type BeforeBlockHook = (next: NextBlock) => Promise<void>;
@@ -26,6 +31,7 @@ export class BlockProducer {
   private queue: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private pendingTimestampSec: number | undefined;
+  private schedule: BuilderSchedule | undefined;
 
   constructor(
     private readonly provider: JsonRpcProvider,
@@ -48,13 +54,26 @@ export class BlockProducer {
     return { number: block.number, hash: block.hash, timestampSec: block.timestamp };
   }
 
-  /** The block the next `mine()` will produce (number and timestamp). */
+  /**
+   * Names the builder of every block from now on (undefined: no schedule, every hook builds every block).
+   * The hooks read it from `NextBlock.builder`; a builder's relay places bundles only into its own blocks.
+   */
+  setBuilderSchedule(schedule: BuilderSchedule | undefined): void {
+    this.schedule = schedule;
+  }
+
+  /** Who builds block `number` under the current schedule (undefined: no schedule). */
+  builderOf(number: number): string | undefined {
+    return this.schedule?.(number);
+  }
+
+  /** The block the next `mine()` will produce (number, timestamp, and builder when scheduled). */
   async next(): Promise<NextBlock> {
     const head = await this.latest();
-    return {
-      number: head.number + 1,
-      timestampSec: this.pendingTimestampSec ?? head.timestampSec + this.secondsPerBlock,
-    };
+    const number = head.number + 1;
+    const timestampSec = this.pendingTimestampSec ?? head.timestampSec + this.secondsPerBlock;
+    const builder = this.schedule?.(number);
+    return builder === undefined ? { number, timestampSec } : { number, timestampSec, builder };
   }
 
   /** Sets the timestamp of the next block (it must be later than the head's). */
@@ -111,7 +130,7 @@ export class BlockProducer {
         `next block timestamp ${timestampSec} must be after the head's ${head.timestampSec}`,
       );
     }
-    for (const hook of this.hooks) await hook({ number: next.number, timestampSec });
+    for (const hook of this.hooks) await hook({ ...next, timestampSec });
     await this.provider.send('evm_mine', [timestampSec]);
     this.pendingTimestampSec = undefined;
     const mined = await this.latest();

@@ -20,7 +20,10 @@ options:
   --steps <n>                 market: stop after n steps (default 0: until Ctrl-C)
   --step-interval-ms <n>      market: wall-clock time between steps (default 1000)
   --seconds-per-block <n>     chain time between blocks (default 12)
-  --seed <n>                  market randomness (default 223)
+  --seed <n>                  market randomness, and which builder builds each block (default 223)
+  --builders <n>              1-4 builders (flashbots, beaverbuild, titan, rsync), each building its seeded
+                              share of blocks; the relay (flashbots) forwards to those a bundle's builders
+                              field names; their URLs go to deployment.json (default 1)
   --no-keeper                 run everything but the built-in keeper (to run your own against the devnet)
   --exit-when-done            market: stop after setting up; crash: stop after the summary line
   -h, --help                  this text
@@ -42,6 +45,7 @@ async function main(argv: string[]): Promise<number> {
       positions: { type: 'string', default: '50' },
       steps: { type: 'string', default: '0' },
       seed: { type: 'string', default: '223' },
+      builders: { type: 'string', default: '1' },
       'exit-when-done': { type: 'boolean', default: false },
       'no-keeper': { type: 'boolean', default: false },
       scenario: { type: 'string', default: 'market' },
@@ -74,6 +78,7 @@ async function main(argv: string[]): Promise<number> {
     positions: integer(values, 'positions', 1),
     steps: integer(values, 'steps', 0),
     seed: integer(values, 'seed', 0),
+    builders: integer(values, 'builders', 1),
     exitWhenDone: values['exit-when-done'],
     keeper: !values['no-keeper'],
     generation,

@@ -7,7 +7,8 @@ import { Devnet } from '../Devnet.js';
 import type { ModuleGeneration } from '../deploy/deployCore.js';
 import { contractCompletable } from '../scenario/contractCompletable.js';
 import { startGraphHost } from '../graph-host/GraphHost.js';
-import { startRelay } from '../relay/startRelay.js';
+import { builderSchedule } from '../chain/builderSchedule.js';
+import { startBuilders } from '../relay/startBuilders.js';
 import { contractLiquidatable } from '../scenario/contractLiquidatable.js';
 import { crashPrices } from '../scenario/crashPrices.js';
 import { accountGas } from '../scenario/accountGas.js';
@@ -29,8 +30,13 @@ export interface RunDevnetOptions {
   /** Run the built-in keeper; without it the devnet mines at the step interval for a keeper of your own. */
   keeper: boolean;
   seed: number;
+  /** How many builders share the blocks (default 1: the relay builds every block). */
+  builders?: number;
   log: (line: string) => void;
 }
+
+/** The devnet's builders, in order: the first is also the relay. */
+const BUILDER_NAMES = ['flashbots', 'beaverbuild', 'titan', 'rsync'] as const;
 
 /** Where the devnet writes its addresses for the subgraph's prepare step and for tools. */
 export const deploymentFile = join(dirname(fileURLToPath(import.meta.url)), '..', 'build', 'deployment.json');
@@ -108,10 +114,28 @@ export async function runDevnet(options: RunDevnetOptions): Promise<void> {
     });
     const host = await startGraphHost({ rpcUrl: devnet.rpcUrl, chainId: devnet.chainId, pollIntervalMs: 20 });
     stopAll.unshift(() => host.stop());
-    const relay = await startRelay({ devnet });
-    stopAll.unshift(() => relay.stop());
+    const builderCount = options.builders ?? 1;
+    if (builderCount > BUILDER_NAMES.length) throw new Error(`at most ${BUILDER_NAMES.length} builders`);
+    const names = BUILDER_NAMES.slice(0, builderCount);
+    // One builder has no schedule: it builds every block, as the single relay always did.
+    const builders = await startBuilders({
+      devnet,
+      names,
+      schedule:
+        builderCount === 1
+          ? () => 'flashbots'
+          : builderSchedule({
+              shares: names.map((name) => ({ name, weight: 1 })),
+              seed: String(options.seed),
+            }),
+    });
+    stopAll.unshift(() => builders.stop());
+    const relay = builders.relay;
     options.log(`graph host: ${host.url}`);
     options.log(`relay: ${relay.url}`);
+    if (builderCount > 1) {
+      for (const [name, b] of builders.byName) options.log(`  builder ${name}: ${b.url}`);
+    }
     // Devnet keys: derived from fixed seeds, funded here. They guard nothing but this devnet's play money, so
     // deployment.json carries them for a keeper of your own; they are never printed.
     const liquidator = new Wallet(keccak256(toUtf8Bytes('dex223-keeper devnet liquidator')));
@@ -122,6 +146,7 @@ export async function runDevnet(options: RunDevnetOptions): Promise<void> {
       rpcUrl: devnet.rpcUrl,
       subgraphUrl: host.url,
       relayUrl: relay.url,
+      builders: Object.fromEntries([...builders.byName].map(([name, b]) => [name, b.url])),
       startBlock: devnet.startBlock,
       ...devnet.addresses,
       // The market's base token plays WETH: rewards are paid in it and valued 1:1 in ETH.
