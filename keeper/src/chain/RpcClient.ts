@@ -7,6 +7,7 @@ import {
   type JsonRpcResult,
 } from 'ethers';
 import { KeeperError } from '../errors/KeeperError.js';
+import { redactUrl } from '../errors/redactUrl.js';
 import type { HeadBlock } from '../model/HeadBlock.js';
 import { classifyRpcFailure, type RpcFailure } from './classifyRpcFailure.js';
 
@@ -23,6 +24,7 @@ export class RpcAnswerError extends KeeperError {
 }
 
 export type { HeadBlock } from '../model/HeadBlock.js';
+export { redactUrl } from '../errors/redactUrl.js';
 
 /** One endpoint could not serve a request (down, HTTP error, rate limit, timeout): the pool tries the next. */
 export class RpcEndpointError extends KeeperError {
@@ -57,17 +59,6 @@ function describeFailure(failure: RpcFailure): string {
   if (failure.kind === 'http') return `HTTP ${failure.status}`;
   if (failure.kind === 'rpc') return `JSON-RPC error ${failure.code}`;
   return failure.kind;
-}
-
-/** Endpoint URLs often carry an API key in the path or query: logs show the origin only. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    const hidden = parsed.pathname.length > 1 || parsed.search !== '' || parsed.username !== '';
-    return hidden ? `${parsed.protocol}//${parsed.host}/…` : `${parsed.protocol}//${parsed.host}`;
-  } catch {
-    return '(unparseable URL)';
-  }
 }
 
 interface RawBlockHeader {
