@@ -120,6 +120,18 @@ describe('RpcClient failover', () => {
     }
   });
 
+  it('an endpoint whose eth_chainId answers an error is failed over, not taken as the answer', async () => {
+    const first = await fakeRpc({ kind: 'rpc-error', code: -32000 });
+    const second = await fakeRpc({ kind: 'ok', head: 9 });
+    const rpc = new RpcClient([first.url, second.url], 31337);
+    try {
+      expect(await rpc.send('eth_blockNumber', [])).toBe('0x9');
+      expect(rpc.states()[0]?.state).toBe('failing');
+    } finally {
+      rpc.destroy();
+    }
+  });
+
   it('an answered error (a revert) is thrown to the caller without failing over', async () => {
     const first = await fakeRpc({ kind: 'ok' });
     const second = await fakeRpc({ kind: 'ok' });

@@ -170,7 +170,7 @@ export class RpcClient {
     const failures: RpcEndpointError[] = [];
     for (const endpoint of this.ordered()) {
       try {
-        await this.ensureChain(endpoint);
+        await this.ensureChainOrFail(endpoint);
         const result = await this.request(endpoint, method, params);
         this.succeeded(endpoint);
         return result;
@@ -271,6 +271,16 @@ export class RpcClient {
     const rank = (e: Endpoint) =>
       e.consecutiveFailures === 0 ? (e.lagging ? 1 : 0) : e.retryAtMs <= now ? 2 : 3;
     return this.endpoints.filter((e) => !e.wrongChain).sort((a, b) => rank(a) - rank(b) || a.index - b.index);
+  }
+
+  /** As ensureChain, but an answered error to eth_chainId is the endpoint's failure, not the caller's answer. */
+  private async ensureChainOrFail(endpoint: Endpoint): Promise<void> {
+    try {
+      await this.ensureChain(endpoint);
+    } catch (err) {
+      if (!(err instanceof RpcAnswerError)) throw err;
+      throw new RpcEndpointError(endpoint.url, { kind: 'rpc', code: err.code ?? 0 }, { cause: err });
+    }
   }
 
   private async ensureChain(endpoint: Endpoint): Promise<void> {
