@@ -233,6 +233,22 @@ describe('RpcClient failover', () => {
     }
   });
 
+  it('uses http(s) endpoints only, says so for a ws one, and refuses a list without http(s)', async () => {
+    const good = await fakeRpc({ kind: 'ok', head: 3 });
+    const events: string[] = [];
+    const rpc = new RpcClient(['ws://127.0.0.1:1', good.url], 31337, {
+      onEvent: (e) => events.push(e.reason),
+    });
+    try {
+      expect(rpc.states().map((s) => s.url)).toEqual([good.url]);
+      expect(events.join()).toMatch(/ws\(s\) endpoints are not used yet/);
+      expect((await rpc.readHead()).number).toBe(3);
+    } finally {
+      rpc.destroy();
+    }
+    expect(() => new RpcClient(['wss://node.example/key'], 1)).toThrow(/at least one http\(s\) URL/);
+  });
+
   it('never prints the path or query of an endpoint URL (API keys live there)', () => {
     expect(redactUrl('https://eth.example/v3/abcdef0123')).toBe('https://eth.example/…');
     expect(redactUrl('http://127.0.0.1:8545')).toBe('http://127.0.0.1:8545');

@@ -6,7 +6,7 @@ import {
   type JsonRpcPayload,
   type JsonRpcResult,
 } from 'ethers';
-import { KeeperError } from '../errors/KeeperError.js';
+import { ConfigError, KeeperError } from '../errors/KeeperError.js';
 import { redactUrl } from '../errors/redactUrl.js';
 import type { HeadBlock } from '../model/HeadBlock.js';
 import { classifyRpcFailure, type RpcFailure } from './classifyRpcFailure.js';
@@ -153,7 +153,18 @@ export class RpcClient {
     private readonly options: RpcClientOptions = {},
   ) {
     if (urls.length === 0) throw new KeeperError('no RPC URL configured');
-    this.endpoints = urls.map((url, i) => new Endpoint(url, i));
+    // Requests go over HTTP; a ws(s) endpoint would only serve newHeads, which this keeper does not subscribe
+    // to yet (it polls): said once, and refused when nothing else is configured.
+    const http = urls.filter((url) => /^https?:/i.test(url));
+    if (http.length === 0)
+      throw new ConfigError('rpcUrls needs at least one http(s) URL (ws(s) is not used yet)');
+    for (const url of urls.filter((u) => !/^https?:/i.test(u)))
+      options.onEvent?.({
+        url: redactUrl(url),
+        state: 'failing',
+        reason: 'ws(s) endpoints are not used yet: polling over http(s)',
+      });
+    this.endpoints = http.map((url, i) => new Endpoint(url, i));
     this.timeoutMs = options.timeoutMs ?? 5000;
     this.lagToleranceBlocks = options.lagToleranceBlocks ?? 1;
     this.now = options.now ?? Date.now;
