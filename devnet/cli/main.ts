@@ -16,7 +16,10 @@ options:
   --positions <n>             positions in the market (default 50)
   --steps <n>                 market: stop after n steps (default 0: until Ctrl-C)
   --step-interval-ms <n>      market: wall-clock time between steps (default 1000)
-  --seconds-per-block <n>     chain time between blocks (default 12)
+  --block-time <s>            mine a block every s seconds of wall-clock time once the scenario runs, whatever
+                              the keeper does, as on a real chain (default: none, blocks wait for the keeper)
+  --seconds-per-block <n>     chain time between blocks (default: the block time, else 12)
+  --subgraph-lag <blocks>     the graph host answers this many blocks behind the chain head (default 0)
   --seed <n>                  market randomness (default 223)
   --no-keeper                 run everything but the built-in keeper (to run your own against the devnet)
   --exit-when-done            market: stop after setting up; crash: stop after the summary line
@@ -35,7 +38,9 @@ async function main(argv: string[]): Promise<number> {
     args: argv,
     options: {
       'step-interval-ms': { type: 'string', default: '1000' },
-      'seconds-per-block': { type: 'string', default: '12' },
+      'seconds-per-block': { type: 'string' },
+      'block-time': { type: 'string' },
+      'subgraph-lag': { type: 'string', default: '0' },
       positions: { type: 'string', default: '50' },
       steps: { type: 'string', default: '0' },
       seed: { type: 'string', default: '223' },
@@ -60,9 +65,17 @@ async function main(argv: string[]): Promise<number> {
   loadArtifacts();
   log(`contracts: ready in ${((performance.now() - compileStarted) / 1000).toFixed(1)} s`);
   await ensureSubgraphBuilt(log);
+  const blockTimeSec = values['block-time'] === undefined ? undefined : integer(values, 'block-time', 1);
+  const secondsPerBlock =
+    values['seconds-per-block'] === undefined
+      ? (blockTimeSec ?? 12)
+      : integer(values, 'seconds-per-block', 1);
+  const subgraphLag = integer(values, 'subgraph-lag', 0);
   await runDevnet({
     stepIntervalMs: integer(values, 'step-interval-ms', 10),
-    secondsPerBlock: integer(values, 'seconds-per-block', 1),
+    secondsPerBlock,
+    blockTimeSec,
+    subgraphLag,
     positions: integer(values, 'positions', 1),
     steps: integer(values, 'steps', 0),
     seed: integer(values, 'seed', 0),

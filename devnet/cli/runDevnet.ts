@@ -16,7 +16,15 @@ export interface RunDevnetOptions {
   scenario: 'market' | 'crash';
   /** Wall-clock milliseconds between market steps (each step mines a few blocks). */
   stepIntervalMs: number;
+  /** Chain time between blocks. */
   secondsPerBlock: number;
+  /**
+   * Wall-clock seconds between blocks once the scenario runs: blocks come on that clock whatever the keeper
+   * does, as on a real chain. Undefined: blocks are paced on the keeper (each waits until it handled the last).
+   */
+  blockTimeSec?: number;
+  /** The graph host answers this many blocks behind the chain head, like a lagging hosted subgraph. */
+  subgraphLag: number;
   positions: number;
   /** Market scenario: stop after this many steps (0: until interrupted). */
   steps: number;
@@ -38,6 +46,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * prices), the graph host indexing it, the Flashbots-style relay, and the keeper with a funded key following
  * the chain, freezing and completing liquidations through bundles. Blocks are paced on the keeper: a block is
  * mined only after the keeper handled the one before, like a keeper that keeps up with 12-second blocks.
+ * With `blockTimeSec` they are not: the chain mines on a wall-clock interval and a slow keeper is late, which
+ * the summary shows; with `subgraphLag` the graph host answers that many blocks behind the head.
  * The crash scenario drops every price at once and ends with
  * `liquidated=<n> missed=<n> late_blocks_max=<n> gas_lost_wei=<n>`.
  */
@@ -60,11 +70,15 @@ export async function runDevnet(options: RunDevnetOptions): Promise<void> {
     // Pacing first: the relay's hook must run last, right before the block is mined.
     let handled = -1;
     let tracking = false;
+    const fixedClock = options.blockTimeSec !== undefined;
+    const clock = { blocks: 0, slots: 0, maxLateMs: 0, reports: 0 };
     const everLiquidatable = new Map<bigint, number>();
     devnet.producer.onBeforeBlock(async (next) => {
       if (!tracking) return;
       const deadline = Date.now() + 15_000;
-      if (options.keeper) while (handled < next.number - 1 && Date.now() < deadline) await sleep(10);
+      if (options.keeper && !fixedClock) {
+        while (handled < next.number - 1 && Date.now() < deadline) await sleep(10);
+      }
       const parent = await devnet.producer.latest();
       const due = await contractLiquidatable(
         devnet.provider,
@@ -74,11 +88,18 @@ export async function runDevnet(options: RunDevnetOptions): Promise<void> {
       );
       for (const id of due) if (!everLiquidatable.has(id)) everLiquidatable.set(id, next.number);
     });
-    const host = await startGraphHost({ rpcUrl: devnet.rpcUrl, chainId: devnet.chainId, pollIntervalMs: 20 });
+    const host = await startGraphHost({
+      rpcUrl: devnet.rpcUrl,
+      chainId: devnet.chainId,
+      pollIntervalMs: 20,
+      lagBlocks: options.subgraphLag,
+    });
     stopAll.unshift(() => host.stop());
     const relay = await startRelay({ devnet });
     stopAll.unshift(() => relay.stop());
-    options.log(`graph host: ${host.url}`);
+    options.log(
+      `graph host: ${host.url}${options.subgraphLag > 0 ? ` (answers ${options.subgraphLag} blocks behind the head)` : ''}`,
+    );
     options.log(`relay: ${relay.url}`);
     // Devnet keys: derived from fixed seeds, funded here. They guard nothing but this devnet's play money, so
     // deployment.json carries them for a keeper of your own; they are never printed.
@@ -120,6 +141,7 @@ export async function runDevnet(options: RunDevnetOptions): Promise<void> {
           relayUrl: relay.url,
           weth: market.base.address,
           secondsPerBlock: options.secondsPerBlock,
+          subgraphLag: options.subgraphLag,
           privateKey: liquidator.privateKey,
           flashbotsAuthKey: authKey.privateKey,
           log: options.log,
@@ -142,6 +164,22 @@ export async function runDevnet(options: RunDevnetOptions): Promise<void> {
       }
     }
     tracking = true;
+    if (options.blockTimeSec !== undefined) {
+      options.log(
+        `chain: a block every ${options.blockTimeSec} s of wall-clock time (+${options.secondsPerBlock} s chain time each), whatever the keeper does`,
+      );
+      devnet.producer.start(options.blockTimeSec * 1000, {
+        onError: (err) => {
+          clock.reports += 1;
+          options.log(`chain | ${err instanceof Error ? err.message : String(err)}`);
+        },
+        onBlock: (block) => {
+          clock.blocks += 1;
+          clock.slots = block.slot + 1;
+          clock.maxLateMs = Math.max(clock.maxLateMs, block.minedAtMs - block.dueAtMs);
+        },
+      });
+    }
     const firstBlock = first.number + 1;
     const interrupted = new AbortController();
     const onSignal = () => interrupted.abort();
@@ -155,7 +193,8 @@ export async function runDevnet(options: RunDevnetOptions): Promise<void> {
         for (let i = 0; i < 80 && quiet < 4 && !interrupted.signal.aborted; i++) {
           const closedBefore = await closedCount(devnet, [...everLiquidatable.keys()]);
           // Without the built-in keeper nothing paces the blocks: give a keeper of your own wall-clock time.
-          if (!options.keeper) await sleep(options.stepIntervalMs);
+          // (On a fixed block time the clock does that, and mine() waits for its next block.)
+          if (!options.keeper && !fixedClock) await sleep(options.stepIntervalMs);
           await devnet.producer.mine();
           const closedAfter = await closedCount(devnet, [...everLiquidatable.keys()]);
           quiet = closedAfter === closedBefore && closedAfter === everLiquidatable.size ? quiet + 1 : 0;
@@ -178,6 +217,13 @@ export async function runDevnet(options: RunDevnetOptions): Promise<void> {
       tracking = false;
       keeperStop.abort();
       await keeper;
+      // Back to mining on demand: the head stays put while the summary reads the chain.
+      await devnet.producer.stop();
+    }
+    if (fixedClock) {
+      options.log(
+        `chain: ${clock.blocks} blocks in ${clock.slots} slots of ${options.blockTimeSec} s, mined at most ${clock.maxLateMs} ms after their slot; ${clock.reports} overrun, skip or miss reports`,
+      );
     }
     const last = await devnet.producer.latest();
     const summary = await summarize(devnet, liquidator.address, everLiquidatable, firstBlock, last.number);
@@ -246,6 +292,7 @@ interface BuiltInKeeperOptions {
   relayUrl: string;
   weth: string;
   secondsPerBlock: number;
+  subgraphLag: number;
   privateKey: string;
   flashbotsAuthKey: string;
   log: (line: string) => void;
@@ -263,7 +310,8 @@ function startBuiltInKeeper(o: BuiltInKeeperOptions): Promise<number> {
       'margin-module': o.devnet.addresses.marginModule,
       'block-time-sec': String(o.secondsPerBlock),
       'poll-interval-ms': '20',
-      'subgraph.max-lag-blocks': '0',
+      // The lag the devnet's graph host is told to have: a keeper refuses a subgraph further behind than this.
+      'subgraph.max-lag-blocks': String(o.subgraphLag),
       // The market's base token plays WETH here, so rewards (paid in it) are valued 1:1 in ETH.
       weth: o.weth,
       'execution.relays': o.relayUrl,
