@@ -73,21 +73,25 @@ export async function runDevnet(options: RunDevnetOptions): Promise<void> {
     const fixedClock = options.blockTimeSec !== undefined;
     const clock = { blocks: 0, slots: 0, maxLateMs: 0, reports: 0 };
     const everLiquidatable = new Map<bigint, number>();
-    devnet.producer.onBeforeBlock(async (next) => {
-      if (!tracking) return;
-      const deadline = Date.now() + 15_000;
-      if (options.keeper && !fixedClock) {
-        while (handled < next.number - 1 && Date.now() < deadline) await sleep(10);
-      }
-      const parent = await devnet.producer.latest();
+    /** Records what is due in block `number`: the contract's answer on its parent's state at its timestamp. */
+    const trackDue = async (number: number, parentHash: string, timestampSec: number) => {
       const due = await contractLiquidatable(
         devnet.provider,
         devnet.addresses.marginModule,
-        parent.hash,
-        next.timestampSec,
+        parentHash,
+        timestampSec,
       );
-      for (const id of due) if (!everLiquidatable.has(id)) everLiquidatable.set(id, next.number);
+      for (const id of due) if (!everLiquidatable.has(id)) everLiquidatable.set(id, number);
+    };
+    devnet.producer.onBeforeBlock(async (next) => {
+      // On a fixed clock nothing may hold the block: what is due is read after it is mined (below).
+      if (!tracking || fixedClock) return;
+      const deadline = Date.now() + 15_000;
+      if (options.keeper) while (handled < next.number - 1 && Date.now() < deadline) await sleep(10);
+      const parent = await devnet.producer.latest();
+      await trackDue(next.number, parent.hash, next.timestampSec);
     });
+    let trackedOnClock: Promise<void> = Promise.resolve();
     const host = await startGraphHost({
       rpcUrl: devnet.rpcUrl,
       chainId: devnet.chainId,
@@ -174,6 +178,15 @@ export async function runDevnet(options: RunDevnetOptions): Promise<void> {
           options.log(`chain | ${err instanceof Error ? err.message : String(err)}`);
         },
         onBlock: (block) => {
+          trackedOnClock = trackedOnClock
+            .then(async () => {
+              const mined = await devnet.provider.getBlock(block.hash);
+              if (!mined) throw new Error(`block ${block.number} vanished before it was checked`);
+              await trackDue(block.number, mined.parentHash, block.timestampSec);
+            })
+            .catch((err: unknown) =>
+              options.log(`chain | due positions of block ${block.number}: ${String(err)}`),
+            );
           clock.blocks += 1;
           clock.slots = block.slot + 1;
           clock.maxLateMs = Math.max(clock.maxLateMs, block.minedAtMs - block.dueAtMs);
@@ -196,6 +209,7 @@ export async function runDevnet(options: RunDevnetOptions): Promise<void> {
           // (On a fixed block time the clock does that, and mine() waits for its next block.)
           if (!options.keeper && !fixedClock) await sleep(options.stepIntervalMs);
           await devnet.producer.mine();
+          await trackedOnClock;
           const closedAfter = await closedCount(devnet, [...everLiquidatable.keys()]);
           quiet = closedAfter === closedBefore && closedAfter === everLiquidatable.size ? quiet + 1 : 0;
         }
@@ -219,6 +233,7 @@ export async function runDevnet(options: RunDevnetOptions): Promise<void> {
       await keeper;
       // Back to mining on demand: the head stays put while the summary reads the chain.
       await devnet.producer.stop();
+      await trackedOnClock;
     }
     if (fixedClock) {
       options.log(
