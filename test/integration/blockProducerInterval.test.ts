@@ -128,8 +128,9 @@ describe('the block producer on a fixed interval', { timeout: 60_000 }, () => {
     producer.start(INTERVAL_MS, { hookBudgetMs: BUDGET_MS * 3, onBlock: (b) => mined.push(b) });
     await until('2 blocks', () => mined.length >= 2);
     await producer.stop();
-    const [[number, hash]] = [...sent];
-    const receipt = await provider.getTransactionReceipt(hash!);
+    const [number, hash] = [...sent][0] ?? [];
+    if (number === undefined || hash === undefined) throw new Error('the hook never sent its transaction');
+    const receipt = await provider.getTransactionReceipt(hash);
     expect(receipt?.blockNumber).toBe(number);
     expect(mined[0]?.number).toBe(number);
   });
