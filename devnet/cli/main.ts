@@ -59,31 +59,30 @@ async function main(argv: string[]): Promise<number> {
   if (scenario !== 'market' && scenario !== 'crash') {
     throw new Error(`--scenario must be market or crash, got ${scenario}`);
   }
-  const log = (line: string) => console.log(line);
-  const compileStarted = performance.now();
-  log('contracts: compiling with solc-js 0.7.6 where sources changed');
-  loadArtifacts();
-  log(`contracts: ready in ${((performance.now() - compileStarted) / 1000).toFixed(1)} s`);
-  await ensureSubgraphBuilt(log);
+  // Every flag is checked before anything is built, so a typo fails at once.
   const blockTimeSec = values['block-time'] === undefined ? undefined : integer(values, 'block-time', 1);
-  const secondsPerBlock =
-    values['seconds-per-block'] === undefined
-      ? (blockTimeSec ?? 12)
-      : integer(values, 'seconds-per-block', 1);
-  const subgraphLag = integer(values, 'subgraph-lag', 0);
-  await runDevnet({
+  const run = {
     stepIntervalMs: integer(values, 'step-interval-ms', 10),
-    secondsPerBlock,
+    secondsPerBlock:
+      values['seconds-per-block'] === undefined
+        ? (blockTimeSec ?? 12)
+        : integer(values, 'seconds-per-block', 1),
     blockTimeSec,
-    subgraphLag,
+    subgraphLag: integer(values, 'subgraph-lag', 0),
     positions: integer(values, 'positions', 1),
     steps: integer(values, 'steps', 0),
     seed: integer(values, 'seed', 0),
     exitWhenDone: values['exit-when-done'],
     keeper: !values['no-keeper'],
     scenario,
-    log,
-  });
+  } as const;
+  const log = (line: string) => console.log(line);
+  const compileStarted = performance.now();
+  log('contracts: compiling with solc-js 0.7.6 where sources changed');
+  loadArtifacts();
+  log(`contracts: ready in ${((performance.now() - compileStarted) / 1000).toFixed(1)} s`);
+  await ensureSubgraphBuilt(log);
+  await runDevnet({ ...run, log });
   return 0;
 }
 

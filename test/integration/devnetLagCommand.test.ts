@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -42,4 +42,17 @@ describe('npm run devnet -- --block-time 1 --subgraph-lag 2 --scenario crash --p
       /^liquidated=\d+ missed=\d+ late_blocks_max=\d+ gas_lost_wei=\d+ wasted_gas_wei=\d+$/,
     );
   }, 400_000);
+
+  it('refuses a bad --block-time or --subgraph-lag before building anything', () => {
+    for (const [flag, value, floor] of [
+      ['--block-time', '0', 1],
+      ['--subgraph-lag', 'two', 0],
+      ['--seconds-per-block', '1.5', 1],
+    ] as const) {
+      const run = spawnSync('node', ['bin/dex223-devnet.mjs', flag, value], { cwd: repo, encoding: 'utf8' });
+      expect(run.status).toBe(1);
+      expect(run.stderr).toContain(`devnet: ${flag} must be an integer >= ${floor}, got ${value}`);
+      expect(run.stdout).not.toMatch(/compiling/);
+    }
+  }, 60_000);
 });
