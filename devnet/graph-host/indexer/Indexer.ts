@@ -148,7 +148,8 @@ export class Indexer {
   /**
    * Resolves with the store head once it is at `target` (a block number, or a hash that must be the head or
    * one of its indexed ancestors). Rejects when indexing failed (a handler error: the block the error is at
-   * holds none of its changes) or crashed, or after `timeoutMs`.
+   * holds none of its changes) or crashed, or after `timeoutMs`. With a lag, a block is reached only once the
+   * chain is `lagBlocks` past it.
    */
   async waitFor(target: { number?: number; hash?: string }, timeoutMs = 30_000): Promise<BlockPtr> {
     const deadline = Date.now() + timeoutMs;
