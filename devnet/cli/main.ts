@@ -19,7 +19,10 @@ options:
   --positions <n>             positions in the market (default 50)
   --steps <n>                 market: stop after n steps (default 0: until Ctrl-C)
   --step-interval-ms <n>      market: wall-clock time between steps (default 1000)
-  --seconds-per-block <n>     chain time between blocks (default 12)
+  --block-time <s>            mine a block every s seconds of wall-clock time once the scenario runs, whatever
+                              the keeper does, as on a real chain (default: none, blocks wait for the keeper)
+  --seconds-per-block <n>     chain time between blocks (default: the block time, else 12)
+  --subgraph-lag <blocks>     the graph host answers this many blocks behind the chain head (default 0)
   --seed <n>                  market randomness, and which builder builds each block (default 223)
   --builders <n>              1-4 builders (flashbots, beaverbuild, titan, rsync), each building its seeded
                               share of blocks; the relay (flashbots) forwards to those a bundle's builders
@@ -41,7 +44,9 @@ async function main(argv: string[]): Promise<number> {
     args: argv,
     options: {
       'step-interval-ms': { type: 'string', default: '1000' },
-      'seconds-per-block': { type: 'string', default: '12' },
+      'seconds-per-block': { type: 'string' },
+      'block-time': { type: 'string' },
+      'subgraph-lag': { type: 'string', default: '0' },
       positions: { type: 'string', default: '50' },
       steps: { type: 'string', default: '0' },
       seed: { type: 'string', default: '223' },
@@ -66,15 +71,16 @@ async function main(argv: string[]): Promise<number> {
   if (generation !== 1 && generation !== 2 && generation !== 3) {
     throw new Error(`--generation must be 1, 2 or 3, got ${values.generation}`);
   }
-  const log = (line: string) => console.log(line);
-  const compileStarted = performance.now();
-  log('contracts: compiling with solc-js 0.7.6 where sources changed');
-  loadArtifacts();
-  log(`contracts: ready in ${((performance.now() - compileStarted) / 1000).toFixed(1)} s`);
-  await ensureSubgraphBuilt(log);
-  await runDevnet({
+  // Every flag is checked before anything is built, so a typo fails at once.
+  const blockTimeSec = values['block-time'] === undefined ? undefined : integer(values, 'block-time', 1);
+  const run = {
     stepIntervalMs: integer(values, 'step-interval-ms', 10),
-    secondsPerBlock: integer(values, 'seconds-per-block', 1),
+    secondsPerBlock:
+      values['seconds-per-block'] === undefined
+        ? (blockTimeSec ?? 12)
+        : integer(values, 'seconds-per-block', 1),
+    blockTimeSec,
+    subgraphLag: integer(values, 'subgraph-lag', 0),
     positions: integer(values, 'positions', 1),
     steps: integer(values, 'steps', 0),
     seed: integer(values, 'seed', 0),
@@ -83,8 +89,14 @@ async function main(argv: string[]): Promise<number> {
     keeper: !values['no-keeper'],
     generation,
     scenario,
-    log,
-  });
+  } as const;
+  const log = (line: string) => console.log(line);
+  const compileStarted = performance.now();
+  log('contracts: compiling with solc-js 0.7.6 where sources changed');
+  loadArtifacts();
+  log(`contracts: ready in ${((performance.now() - compileStarted) / 1000).toFixed(1)} s`);
+  await ensureSubgraphBuilt(log);
+  await runDevnet({ ...run, log });
   return 0;
 }
 

@@ -21,7 +21,15 @@ export interface RunDevnetOptions {
   generation: ModuleGeneration;
   /** Wall-clock milliseconds between market steps (each step mines a few blocks). */
   stepIntervalMs: number;
+  /** Chain time between blocks. */
   secondsPerBlock: number;
+  /**
+   * Wall-clock seconds between blocks once the scenario runs: blocks come on that clock whatever the keeper
+   * does, as on a real chain. Undefined: blocks are paced on the keeper (each waits until it handled the last).
+   */
+  blockTimeSec?: number;
+  /** The graph host answers this many blocks behind the chain head, like a lagging hosted subgraph. */
+  subgraphLag: number;
   positions: number;
   /** Market scenario: stop after this many steps (0: until interrupted). */
   steps: number;
@@ -48,6 +56,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * prices), the graph host indexing it, the Flashbots-style relay, and the keeper with a funded key following
  * the chain, freezing and completing liquidations through bundles. Blocks are paced on the keeper: a block is
  * mined only after the keeper handled the one before, like a keeper that keeps up with 12-second blocks.
+ * With `blockTimeSec` they are not: the chain mines on a wall-clock interval and a slow keeper is late, which
+ * the summary shows; with `subgraphLag` the graph host answers that many blocks behind the head.
  * The crash scenario drops every price at once and ends with
  * `liquidated=<n> missed=<n> late_blocks_max=<n> gas_lost_wei=<n>`.
  */
@@ -84,22 +94,24 @@ export async function runDevnet(options: RunDevnetOptions): Promise<void> {
     // Pacing first: the relay's hook must run last, right before the block is mined.
     let handled = -1;
     let tracking = false;
+    const fixedClock = options.blockTimeSec !== undefined;
+    const clock = { blocks: 0, slots: 0, maxLateMs: 0, reports: 0 };
     const everLiquidatable = new Map<bigint, number>();
     const closed = new Set<bigint>();
     /** First block in which each frozen position's completion would succeed (the 95 % floor delays it on gen 2/3). */
     const completableFrom = new Map<bigint, number>();
-    devnet.producer.onBeforeBlock(async (next) => {
-      if (!tracking) return;
-      const deadline = Date.now() + 15_000;
-      if (options.keeper) while (handled < next.number - 1 && Date.now() < deadline) await sleep(10);
-      const parent = await devnet.producer.latest();
+    /**
+     * Records what is due in block `number` (the contract's answer on its parent's state at its timestamp), and
+     * which frozen positions it would let be completed.
+     */
+    const trackDue = async (number: number, parentHash: string, timestampSec: number) => {
       const due = await contractLiquidatable(
         devnet.provider,
         devnet.addresses.marginModule,
-        parent.hash,
-        next.timestampSec,
+        parentHash,
+        timestampSec,
       );
-      for (const id of due) if (!everLiquidatable.has(id)) everLiquidatable.set(id, next.number);
+      for (const id of due) if (!everLiquidatable.has(id)) everLiquidatable.set(id, number);
       const pending = [...everLiquidatable.keys()].filter(
         (id) => !closed.has(id) && !completableFrom.has(id),
       );
@@ -107,12 +119,26 @@ export async function runDevnet(options: RunDevnetOptions): Promise<void> {
         devnet.provider,
         devnet.addresses.marginModule,
         pending,
-        parent.hash,
-        next.timestampSec,
+        parentHash,
+        timestampSec,
       );
-      for (const id of completable) completableFrom.set(id, next.number);
+      for (const id of completable) completableFrom.set(id, number);
+    };
+    devnet.producer.onBeforeBlock(async (next) => {
+      // On a fixed clock nothing may hold the block: what is due is read after it is mined (below).
+      if (!tracking || fixedClock) return;
+      const deadline = Date.now() + 15_000;
+      if (options.keeper) while (handled < next.number - 1 && Date.now() < deadline) await sleep(10);
+      const parent = await devnet.producer.latest();
+      await trackDue(next.number, parent.hash, next.timestampSec);
     });
-    const host = await startGraphHost({ rpcUrl: devnet.rpcUrl, chainId: devnet.chainId, pollIntervalMs: 20 });
+    let trackedOnClock: Promise<void> = Promise.resolve();
+    const host = await startGraphHost({
+      rpcUrl: devnet.rpcUrl,
+      chainId: devnet.chainId,
+      pollIntervalMs: 20,
+      lagBlocks: options.subgraphLag,
+    });
     stopAll.unshift(() => host.stop());
     const builderCount = options.builders ?? 1;
     if (builderCount > BUILDER_NAMES.length) throw new Error(`at most ${BUILDER_NAMES.length} builders`);
@@ -131,7 +157,9 @@ export async function runDevnet(options: RunDevnetOptions): Promise<void> {
     });
     stopAll.unshift(() => builders.stop());
     const relay = builders.relay;
-    options.log(`graph host: ${host.url}`);
+    options.log(
+      `graph host: ${host.url}${options.subgraphLag > 0 ? ` (answers ${options.subgraphLag} blocks behind the head)` : ''}`,
+    );
     options.log(`relay: ${relay.url}`);
     if (builderCount > 1) {
       for (const [name, b] of builders.byName) options.log(`  builder ${name}: ${b.url}`);
@@ -177,6 +205,7 @@ export async function runDevnet(options: RunDevnetOptions): Promise<void> {
           relayUrl: relay.url,
           weth: market.base.address,
           secondsPerBlock: options.secondsPerBlock,
+          subgraphLag: options.subgraphLag,
           privateKey: liquidator.privateKey,
           flashbotsAuthKey: authKey.privateKey,
           log: options.log,
@@ -199,6 +228,31 @@ export async function runDevnet(options: RunDevnetOptions): Promise<void> {
       }
     }
     tracking = true;
+    if (options.blockTimeSec !== undefined) {
+      options.log(
+        `chain: a block every ${options.blockTimeSec} s of wall-clock time (+${options.secondsPerBlock} s chain time each), whatever the keeper does`,
+      );
+      devnet.producer.start(options.blockTimeSec * 1000, {
+        onError: (err) => {
+          clock.reports += 1;
+          options.log(`chain | ${err instanceof Error ? err.message : String(err)}`);
+        },
+        onBlock: (block) => {
+          trackedOnClock = trackedOnClock
+            .then(async () => {
+              const mined = await devnet.provider.getBlock(block.hash);
+              if (!mined) throw new Error(`block ${block.number} vanished before it was checked`);
+              await trackDue(block.number, mined.parentHash, block.timestampSec);
+            })
+            .catch((err: unknown) =>
+              options.log(`chain | due positions of block ${block.number}: ${String(err)}`),
+            );
+          clock.blocks += 1;
+          clock.slots = block.slot + 1;
+          clock.maxLateMs = Math.max(clock.maxLateMs, block.minedAtMs - block.dueAtMs);
+        },
+      });
+    }
     const firstBlock = first.number + 1;
     const interrupted = new AbortController();
     const onSignal = () => interrupted.abort();
@@ -218,8 +272,10 @@ export async function runDevnet(options: RunDevnetOptions): Promise<void> {
         for (let i = 0; i < maxBlocks && (quiet < 4 || i < minBlocks) && !interrupted.signal.aborted; i++) {
           const closedBefore = closed.size;
           // Without the built-in keeper nothing paces the blocks: give a keeper of your own wall-clock time.
-          if (!options.keeper) await sleep(options.stepIntervalMs);
+          // (On a fixed block time the clock does that, and mine() waits for its next block.)
+          if (!options.keeper && !fixedClock) await sleep(options.stepIntervalMs);
           await devnet.producer.mine();
+          await trackedOnClock;
           for (const id of await closedOf(devnet, [...everLiquidatable.keys()])) closed.add(id);
           quiet = closed.size === closedBefore && closed.size === everLiquidatable.size ? quiet + 1 : 0;
           if (market.twapWindowSec !== undefined && i % 25 === 0) {
@@ -247,6 +303,14 @@ export async function runDevnet(options: RunDevnetOptions): Promise<void> {
       tracking = false;
       keeperStop.abort();
       await keeper;
+      // Back to mining on demand: the head stays put while the summary reads the chain.
+      await devnet.producer.stop();
+      await trackedOnClock;
+    }
+    if (fixedClock) {
+      options.log(
+        `chain: ${clock.blocks} blocks in ${clock.slots} slots of ${options.blockTimeSec} s, mined at most ${clock.maxLateMs} ms after their slot; ${clock.reports} overrun, skip or miss reports`,
+      );
     }
     const last = await devnet.producer.latest();
     const summary = await summarize(
@@ -337,6 +401,7 @@ interface BuiltInKeeperOptions {
   relayUrl: string;
   weth: string;
   secondsPerBlock: number;
+  subgraphLag: number;
   privateKey: string;
   flashbotsAuthKey: string;
   log: (line: string) => void;
@@ -354,7 +419,8 @@ function startBuiltInKeeper(o: BuiltInKeeperOptions): Promise<number> {
       'margin-module': o.devnet.addresses.marginModule,
       'block-time-sec': String(o.secondsPerBlock),
       'poll-interval-ms': '20',
-      'subgraph.max-lag-blocks': '0',
+      // The lag the devnet's graph host is told to have: a keeper refuses a subgraph further behind than this.
+      'subgraph.max-lag-blocks': String(o.subgraphLag),
       // The market's base token plays WETH here, so rewards (paid in it) are valued 1:1 in ETH.
       weth: o.weth,
       'execution.relays': o.relayUrl,
