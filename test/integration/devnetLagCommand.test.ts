@@ -6,9 +6,20 @@ const repo = join(import.meta.dirname, '..', '..');
 
 // The devnet as the field is: blocks every second whatever the keeper does, and a subgraph two blocks behind.
 // The keeper's side of lateness is not judged here: the run must end with its summary line, which is printed.
-describe('npm run devnet -- --block-time 1 --subgraph-lag 2 --scenario crash --positions 30 --exit-when-done', () => {
+describe('npm run devnet -- --generation 1 --block-time 1 --subgraph-lag 2 --scenario crash --positions 30 --exit-when-done', () => {
   it('mines on the clock, serves the subgraph two blocks behind, and ends with the summary line', async () => {
-    const args = ['--block-time', '1', '--subgraph-lag', '2', '--scenario', 'crash', '--positions', '30'];
+    const args = [
+      '--generation',
+      '1',
+      '--block-time',
+      '1',
+      '--subgraph-lag',
+      '2',
+      '--scenario',
+      'crash',
+      '--positions',
+      '30',
+    ];
     const child = spawn('npm', ['run', 'devnet', '--', ...args, '--exit-when-done'], {
       cwd: repo,
       stdio: ['ignore', 'pipe', 'pipe'],
