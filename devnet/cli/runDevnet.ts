@@ -264,8 +264,11 @@ export async function runDevnet(options: RunDevnetOptions): Promise<void> {
         await crashPrices(devnet, market, 300_000n);
         // Under a TWAP the crash reaches positions progressively, as the average follows the spot price over the
         // window, and completions wait for the 95 % floor: give it the window and a freeze's hour on top.
-        const maxBlocks =
-          80 + Math.ceil(((market.twapWindowSec ?? 0) * 2 + 3600) / devnet.producer.secondsPerBlock);
+        const twapBlocks =
+          market.twapWindowSec === undefined
+            ? 0
+            : Math.ceil((market.twapWindowSec * 2 + 3600) / devnet.producer.secondsPerBlock);
+        const maxBlocks = 80 + twapBlocks;
         // Nothing may be due yet while the average still lags the crash: wait out the window before calling it quiet.
         const minBlocks = Math.ceil((market.twapWindowSec ?? 0) / devnet.producer.secondsPerBlock);
         let quiet = 0;
