@@ -6,6 +6,7 @@ import { runCommand } from '../../keeper/src/cli/runCommand.js';
 import { Devnet } from '../Devnet.js';
 import type { ModuleGeneration } from '../deploy/deployCore.js';
 import { contractCompletable } from '../scenario/contractCompletable.js';
+import { describeMarketOracle } from '../scenario/describeMarketOracle.js';
 import { startGraphHost } from '../graph-host/GraphHost.js';
 import { builderSchedule } from '../chain/builderSchedule.js';
 import { startBuilders } from '../relay/startBuilders.js';
@@ -88,6 +89,7 @@ export async function runDevnet(options: RunDevnetOptions): Promise<void> {
     options.log(
       `  market: ${market.orders.length} orders, ${market.positionIds.length} positions, ${market.pools.length} pools; head block ${head.number}`,
     );
+    for (const line of await describeMarketOracle(devnet, market)) options.log(line);
     options.log(`devnet-startup: total_ms=${Math.round(totalMs)} (chain + contracts + market)`);
     if (options.exitWhenDone && options.scenario === 'market') return;
 
