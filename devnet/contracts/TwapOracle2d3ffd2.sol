@@ -17,7 +17,7 @@ contract TwapOracle2d3ffd2 is TwapOracleBase {
     /// window * (2^160 - 1) / (delta seconds-per-liquidity << 32), in uint192, cast to uint128 unchecked.
     /// A window with no change in seconds-per-liquidity ranks 0 instead of dividing by zero.
     function harmonicMeanLiquidity(address pool) public view returns (uint128) {
-        (, uint160[] memory secondsPerLiquidity) = ITwapOraclePool(pool).observe(windowSecondsAgos());
+        (, uint160[] memory secondsPerLiquidity) = IUniswapV3PoolMinimal(pool).observe(windowSecondsAgos());
         uint160 delta = secondsPerLiquidity[1] - secondsPerLiquidity[0];
         if (delta == 0) return 0;
         uint192 windowX160 = uint192(twapWindow) * type(uint160).max;
@@ -34,7 +34,7 @@ contract TwapOracle2d3ffd2 is TwapOracleBase {
         override
         returns (uint256)
     {
-        (address token0Erc20, address token0Erc223) = ITwapOraclePool(pool).token0();
+        (address token0Erc20, address token0Erc223) = IUniswapV3PoolMinimal(pool).token0();
         bool sellIsToken0 = sell == token0Erc20 || sell == token0Erc223;
         // s^2 fits in 256 bits only below 2^128; above, the price is taken in Q128 instead of Q192.
         if (sqrtPriceX96 <= type(uint128).max) {

@@ -13,7 +13,7 @@ contract TwapOracle6e5e5c3 is TwapOracleBase {
     constructor(address factory_, uint32 twapWindow_) TwapOracleBase(factory_, twapWindow_) {}
 
     function poolRank(address pool) internal view override returns (uint128) {
-        return ITwapOraclePool(pool).liquidity();
+        return IUniswapV3PoolMinimal(pool).liquidity();
     }
 
     function quote(address, address buy, address sell, uint256 amountToSell, uint256 sqrtPriceX96)

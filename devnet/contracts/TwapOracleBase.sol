@@ -4,7 +4,7 @@ pragma solidity 0.7.6;
 import "@uniswap/v3-core/contracts/libraries/TickMath.sol";
 import "./interfaces/IDex223Factory.sol";
 import "./interfaces/IMarginOracle.sol";
-import "./interfaces/ITwapOraclePool.sol";
+import "./interfaces/IUniswapV3PoolMinimal.sol";
 
 /// What the two deployed Dex223 TWAP oracles (6e5e5c3 and 2d3ffd2) share, reproduced from the spec bit for bit:
 /// window eligibility, the floored mean tick, the pool choice and getAmountOut's order of checks. They differ
@@ -32,17 +32,17 @@ abstract contract TwapOracleBase is IMarginOracle {
     /// Whether the pool's oldest observation is at least one window old, so observe([window, 0]) cannot say "OLD".
     /// The age is taken in uint32 arithmetic, as the pool keeps its timestamps.
     function poolCanServeWindow(address pool) public view returns (bool) {
-        (, , uint16 index, uint16 cardinality, , , ) = ITwapOraclePool(pool).slot0();
+        (, , uint16 index, uint16 cardinality, , , ) = IUniswapV3PoolMinimal(pool).slot0();
         if (cardinality == 0) return false;
-        (uint32 oldest, , , bool initialized) = ITwapOraclePool(pool).observations((index + 1) % cardinality);
+        (uint32 oldest, , , bool initialized) = IUniswapV3PoolMinimal(pool).observations((index + 1) % cardinality);
         // A ring that has not wrapped yet starts at slot 0.
-        if (!initialized) (oldest, , , ) = ITwapOraclePool(pool).observations(0);
+        if (!initialized) (oldest, , , ) = IUniswapV3PoolMinimal(pool).observations(0);
         return uint32(block.timestamp) - oldest >= twapWindow;
     }
 
     /// Mean tick over the window, rounded toward negative infinity; narrowed to int24 unchecked like the original.
     function getTwapTick(address pool) public view returns (int24 tick) {
-        (int56[] memory tickCumulatives, ) = ITwapOraclePool(pool).observe(windowSecondsAgos());
+        (int56[] memory tickCumulatives, ) = IUniswapV3PoolMinimal(pool).observe(windowSecondsAgos());
         int56 delta = tickCumulatives[1] - tickCumulatives[0];
         int56 window = int56(uint56(twapWindow));
         tick = int24(delta / window);

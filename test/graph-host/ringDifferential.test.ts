@@ -8,7 +8,7 @@ import { CREATE_POOL_GAS_LIMIT, createPool, MAX_TICK, MIN_TICK } from '../../dev
 import { deployToken, type TestToken } from '../../devnet/scenario/tokens.js';
 import { requireDevnetBuild } from './requireDevnetBuild.js';
 import { observeSingle, type MirroredPool, type RingSlot } from './support/observeFromRing.js';
-import { seededRandom, type SeededRandom } from './support/seededRandom.js';
+import { seededRandom, type SeededRandom } from '../support/seededRandom.js';
 
 // The subgraph mirrors every pool's observation ring from events alone, so a keeper can run observe() for
 // any second without a call. Here a seeded random history of swaps, mints and burns (several per block, tiny

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.7.6;
 
-// The parts of a devnet pool that devnet contracts call: the real Uniswap v3 pool (the v3-core package's bytecode)
-// behind a Dex223Pool, so token0()/token1() answer Dex223's (erc20, erc223).
+// The parts of a devnet pool that devnet contracts call (the router, the liquidity manager, the modules and the
+// oracles): the real Uniswap v3 pool (the v3-core package's bytecode) behind a Dex223Pool, so token0()/token1()
+// answer Dex223's (erc20, erc223).
 interface IUniswapV3PoolMinimal {
     function slot0()
         external
@@ -18,6 +19,22 @@ interface IUniswapV3PoolMinimal {
         );
 
     function liquidity() external view returns (uint128);
+
+    function observations(uint256 index)
+        external
+        view
+        returns (
+            uint32 blockTimestamp,
+            int56 tickCumulative,
+            uint160 secondsPerLiquidityCumulativeX128,
+            bool initialized
+        );
+
+    function observe(uint32[] calldata secondsAgos)
+        external
+        view
+        returns (int56[] memory tickCumulatives, uint160[] memory secondsPerLiquidityCumulativeX128s);
+
     function token0() external view returns (address erc20, address erc223);
     function token1() external view returns (address erc20, address erc223);
     function fee() external view returns (uint24);

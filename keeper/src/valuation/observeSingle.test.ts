@@ -8,20 +8,12 @@ import {
   type Cumulatives,
   type ObservedPool,
 } from './observeSingle.js';
+import { seededRandom } from '../../../test/support/seededRandom.js';
 
 const TWO_32 = 2 ** 32;
 
-/** Deterministic PRNG (mulberry32) so that a failing case can be replayed from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / TWO_32;
-  };
-}
+/** Deterministic (mulberry32), so that a failing case can be replayed from its seed. */
+const prng = (seed: number): (() => number) => seededRandom(seed).next;
 
 interface Write {
   /** Absolute time (may exceed 2^32). */

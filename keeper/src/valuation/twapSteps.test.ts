@@ -14,6 +14,7 @@ import {
   type Step,
 } from './twapSteps.js';
 import { getTwapTick, harmonicMeanLiquidity, observedPool, poolCanServeWindow } from './twapViews.js';
+import { seededRandom } from '../../../test/support/seededRandom.js';
 
 const TWO_32 = 2 ** 32;
 const BASE = '0x00000000000000000000000000000000000000b0' as Address;
@@ -21,16 +22,8 @@ const X = '0x00000000000000000000000000000000000000a1' as Address;
 const Y = '0x00000000000000000000000000000000000000c2' as Address;
 const twin = (a: Address) => `0xee${a.slice(4)}` as Address;
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / TWO_32;
-  };
-}
+/** Deterministic (mulberry32), so that a failing case can be replayed from its seed. */
+const prng = (seed: number): (() => number) => seededRandom(seed).next;
 
 /**
  * A pool whose history is written as the pool writes it (one write per event, with the tick and liquidity that
