@@ -106,12 +106,20 @@ export async function runDevnet(options: RunDevnetOptions): Promise<void> {
      * Records what is due in block `number` (the contract's answer on its parent's state at its timestamp), and
      * which frozen positions it would let be completed.
      */
+    const unvaluable = new Set<bigint>();
     const trackDue = async (number: number, parentHash: string, timestampSec: number) => {
       const due = await contractLiquidatable(
         devnet.provider,
         devnet.addresses.marginModule,
         parentHash,
         timestampSec,
+        (id) => {
+          if (unvaluable.has(id)) return;
+          unvaluable.add(id);
+          options.log(
+            `position ${id}: its valuation reverts (an oracle revert, e.g. no pool serves the window): nobody can liquidate it`,
+          );
+        },
       );
       for (const id of due) if (!everLiquidatable.has(id)) everLiquidatable.set(id, number);
       const pending = [...everLiquidatable.keys()].filter(

@@ -11,13 +11,14 @@ const mm = new Interface([
  * The contract's own answer, independently of the keeper's valuation: every open position's
  * subjectToLiquidation, evaluated on block `hash` with timestamp `timestampSec` (block override), batched
  * through the module's multicall; a batch that reverts is split until the reverting position is alone (a
- * reverting valuation means `liquidate` reverts too: not liquidatable).
+ * reverting valuation means `liquidate` reverts too: not liquidatable; `onRevert` hears of each such position).
  */
 export async function contractLiquidatable(
   provider: JsonRpcProvider,
   marginModule: string,
   hash: string,
   timestampSec: number,
+  onRevert?: (positionId: bigint) => void,
 ): Promise<Set<bigint>> {
   const call = (data: string) =>
     provider.send('eth_call', [
@@ -47,7 +48,10 @@ export async function contractLiquidatable(
         if (mm.decodeFunctionResult('subjectToLiquidation', answer)[0] === true) out.add(batch[i]!);
       });
     } catch {
-      if (batch.length === 1) return; // its valuation reverts
+      if (batch.length === 1) {
+        onRevert?.(batch[0]!);
+        return;
+      }
       const half = Math.ceil(batch.length / 2);
       await check(batch.slice(0, half));
       await check(batch.slice(half));
