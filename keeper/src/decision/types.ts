@@ -146,8 +146,11 @@ export interface DecisionContext {
   policy: DecisionPolicy;
   /** Every known ERC-223 token address (lowercase): such assets take the owner-only sale path. */
   erc223Addresses: ReadonlySet<Address>;
-  /** Which MarginModule sells the assets at completion (gen 1 skips every other asset). Default 1. */
-  moduleGeneration?: 1 | 2;
+  /**
+   * Which MarginModule generation runs (default 1). Gen 1 completes through the public marginSwap (only the
+   * freezer or the owner, every other asset skipped); gen 2 and 3 sell every asset internally, so anyone completes.
+   */
+  moduleGeneration?: 1 | 2 | 3;
 }
 
 /**

@@ -17,6 +17,8 @@ import type { Address, OracleProfile, PositionValuation } from '../model/types.j
 import { onchainStatus } from '../oracles/onchainStatus.js';
 import { GasLedger } from '../execution/GasLedger.js';
 import { OracleProber } from '../oracles/probeOracle.js';
+import { probeModule, refineByDebt, type ModuleProfile } from '../oracles/probeModule.js';
+import type { OnchainStatus } from '../oracles/onchainStatus.js';
 import { readFixedRatios } from '../oracles/readFixedRatios.js';
 import type { KeeperMetrics } from '../ops/KeeperMetrics.js';
 import { ValuationBook } from '../valuation/ValuationBook.js';
@@ -72,6 +74,10 @@ export class KeeperCore {
   private stablecoinDecimals: number | undefined;
   private readonly warned = new Set<string>();
   private resyncRequested = false;
+  /** The module's generation and debt rule: probed on the first synced block, refined by sampled debts. */
+  module: ModuleProfile | undefined;
+  /** Set when the module's debts fit no rule we know: everything is then valued on chain. */
+  private moduleDistrust: string | null = null;
 
   constructor(
     private readonly deps: {
@@ -110,6 +116,7 @@ export class KeeperCore {
       return { kind: 'not-acting', head, reason: err.message, elapsedMs: performance.now() - started };
     }
     const nextTimestampSec = BigInt(head.timestampSec + config.blockTimeSec);
+    if (!this.module) await this.identifyModule(sync);
     const newProfiles = await this.profileNewOracles(sync);
     for (const pool of this.mirror.pools.values()) {
       this.erc223.add(pool.token0Erc223);
@@ -149,6 +156,7 @@ export class KeeperCore {
         rewardFloorWei: config.filters.rewardFloor,
       },
       erc223Addresses: this.erc223,
+      moduleGeneration: this.module?.generation ?? 1,
       positions: this.decisionInputs(liquidatable, nextTimestampSec, onchain),
     });
     const atRiskBy = nextTimestampSec + BigInt((config.atRiskWithinBlocks - 1) * config.blockTimeSec);
@@ -190,6 +198,64 @@ export class KeeperCore {
     this.resyncRequested = true;
   }
 
+  /** `priceOracle()` picks gen 3; gen 1 vs 2 (and gen 3's own rule) is then learnt from sampled debts. */
+  private async identifyModule(sync: SyncResult): Promise<void> {
+    this.module = await probeModule(this.deps.rpc.provider, this.deps.config.marginModule, sync.block.number);
+    this.rpcCalls += 1;
+    this.book.setDebtModel(this.module.debtModel);
+    this.deps.log.info(
+      {
+        generation: this.module.generation,
+        priceOracle: this.module.priceOracle,
+        debt: this.module.debtModel,
+      },
+      'margin module identified (debt rule to be confirmed on live positions)',
+    );
+  }
+
+  /**
+   * Checks the module's debt rule against the contract's own debts. A debt only the other rule gives switches
+   * the book to it; a debt no known rule gives (an unexpected module) values every position on chain from now on.
+   * Returns whether the book's debts changed.
+   */
+  private learnDebtRule(answers: Map<bigint, OnchainStatus>, timestampSec: bigint): boolean {
+    if (!this.module || this.moduleDistrust) return false;
+    for (const [id, answer] of answers) {
+      const position = this.mirror.positions.get(id);
+      if (!answer.ok || !position) continue;
+      const verdict = refineByDebt(this.module, position, timestampSec, answer.debt);
+      if (verdict.kind === 'agrees') {
+        this.module = verdict.profile;
+        continue;
+      }
+      this.deps.metrics.oracleDrift.inc({ oracle: this.deps.config.marginModule });
+      if (verdict.kind === 'switched') {
+        this.module = verdict.profile;
+        this.deps.log.warn(
+          { generation: this.module.generation, debt: this.module.debtModel, detail: verdict.detail },
+          'margin module debt rule corrected from getPositionStatus',
+        );
+        this.book.setDebtModel(this.module.debtModel);
+        this.book.update({}, timestampSec);
+        return true;
+      }
+      this.moduleDistrust = `the module's debts fit no known rule (${verdict.detail})`;
+      this.deps.log.warn(
+        { detail: verdict.detail },
+        'margin module debt rule unknown: valuing every position on chain',
+      );
+      const demoted = [...this.profiles.keys()].map((address): OracleProfile => ({
+        kind: 'onchain',
+        address,
+        reason: this.moduleDistrust ?? '',
+      }));
+      for (const profile of demoted) this.profiles.set(profile.address, profile);
+      this.book.update({ oracles: demoted }, timestampSec);
+      return true;
+    }
+    return false;
+  }
+
   /** Re-reads the fixed-ratio oracles' ratios for the pairs positions hold (their changes emit no indexed event). */
   private async refreshFixedRatios(sync: SyncResult, timestampSec: bigint): Promise<void> {
     const fixed = [...this.profiles.values()].filter((p) => p.kind === 'fixed-ratio');
@@ -223,8 +289,10 @@ export class KeeperCore {
     for (const id of sync.changedOrders) {
       const oracle = this.mirror.orders.get(id)?.oracle;
       if (!oracle || this.profiles.has(oracle)) continue;
-      let profile = await this.prober.profile(oracle, sync.block.number);
-      this.rpcCalls += 4;
+      let profile: OracleProfile = this.moduleDistrust
+        ? { kind: 'onchain', address: oracle, reason: this.moduleDistrust }
+        : await this.prober.profile(oracle, sync.block.number);
+      this.rpcCalls += this.moduleDistrust ? 0 : 4;
       const poolFactory = this.deps.poolFactory;
       if (poolFactory && profile.kind !== 'onchain' && profile.factory !== poolFactory) {
         // Our pool mirror holds the indexed factory's pools only: another factory's prices are unknown to us.
@@ -270,7 +338,10 @@ export class KeeperCore {
       timestampSec,
     );
     this.rpcCalls += 1;
+    // The debt rule first: a wrong one would otherwise demote every oracle for a disagreement that is not theirs.
+    this.learnDebtRule(answers, timestampSec);
     for (const [oracle, sample] of byOracle) {
+      if (this.profiles.get(oracle)?.kind === 'onchain') continue;
       for (const id of sample) {
         const ours = this.book.valuation(id, timestampSec);
         const theirs = answers.get(id);
@@ -311,6 +382,7 @@ export class KeeperCore {
       timestampSec,
     );
     this.rpcCalls += Math.ceil(ids.length / 200);
+    this.learnDebtRule(answers, timestampSec);
     for (const [id, answer] of answers) {
       out.set(
         id,

@@ -65,7 +65,7 @@ const TOKEN_ID_SPAN = 2 ** 24;
  */
 export class ValuationBook {
   readonly pools = new PoolIndex();
-  private readonly debtModel: DebtModel;
+  private debtModel: DebtModel;
   private readonly modelFor: (profile: OracleProfile) => OracleModel | null;
   private readonly orders = new IdMap<BookOrder>();
   private readonly oracles = new Map<Address, BookOracle>();
@@ -95,6 +95,21 @@ export class ValuationBook {
   constructor(options: ValuationBookOptions = {}) {
     this.debtModel = options.debtModel ?? 'gen1';
     this.modelFor = options.modelFor ?? createOracleModel;
+  }
+
+  /** The interest rule applied to every position's debt. */
+  get debtRule(): DebtModel {
+    return this.debtModel;
+  }
+
+  /**
+   * Switches the interest rule (the module's generation, once probed or learnt from the contract's debts): every
+   * position's debt line and time are rebuilt at the next update.
+   */
+  setDebtModel(model: DebtModel): void {
+    if (model === this.debtModel) return;
+    this.debtModel = model;
+    this.markAll(() => true, SlotWork.Structure);
   }
 
   /** Open positions held. */
