@@ -8,7 +8,7 @@ import './MarginModuleBase.sol';
 /// base with gen 1's debt rounding, integer-ratio leverage check, no reentrancy guard, and its liquidation and
 /// close that sell through the public marginSwap in the caller's name. Built with the default settings (runs 200,
 /// revert strings kept).
-contract MarginModule is MarginModuleBase {
+contract MarginModule is MarginModuleBase, Multicall {
     constructor(address factory_, address router_) MarginModuleBase(factory_, router_) {}
 
     /// Debt is principal plus simple interest, not capped at the deadline:

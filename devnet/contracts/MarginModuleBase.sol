@@ -21,7 +21,7 @@ interface IMarginAutoListing {
 /// insolvency estimate, leverage check, reentrancy guard, completion of a liquidation, closing, and how a pool
 /// names its tokens. Compiled with solc 0.7.6, so all arithmetic wraps modulo 2^256 and a division by zero hits
 /// the invalid opcode; the keeper's models depend on both, as on the quirks kept below on purpose.
-abstract contract MarginModuleBase is Multicall, IERC223Recipient {
+abstract contract MarginModuleBase is MulticallBatch, IERC223Recipient {
     // The initial leverage is compared with the order's uint8 limit, so it must fit in a uint8 first.
     uint256 internal constant MAX_INITIAL_LEVERAGE = 255;
     // A freeze can be completed for this long; after that the next liquidator freezes afresh.

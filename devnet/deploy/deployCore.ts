@@ -3,6 +3,7 @@ import {
   Contract,
   ContractFactory,
   getAddress,
+  getCreateAddress,
   Interface,
   keccak256,
   toUtf8Bytes,
@@ -25,7 +26,7 @@ export interface CoreAddresses {
   oracle: string;
   fixedRatioOracle: string;
   marginModule: string;
-  /** Only when a gen-3 module was asked to use a TWAP oracle, deployed for it just before the module. */
+  /** Only when a gen-3 module was asked to use a TWAP oracle, deployed for it just after the module. */
   twapOracle?: string;
 }
 
@@ -57,8 +58,8 @@ const TWAP_ORACLE_CONTRACTS = { twap2d3ffd2: 'TwapOracle2d3ffd2', twap6e5e5c3: '
 export interface ModuleOptions {
   generation?: ModuleGeneration;
   /**
-   * Gen 3 only: its global price oracle (default: the gen-1 spot oracle). A TWAP oracle is deployed right before
-   * the module, which moves the module off the address a default deploy gives it (subgraph/networks/devnet.json).
+   * Gen 3 only: its global price oracle (default: the gen-1 spot oracle). A TWAP oracle is deployed for it right
+   * after the module, which keeps the module at the address subgraph/networks/devnet.json names.
    */
   priceOracle?: PriceOracleChoice;
   /** The TWAP oracle's window (default 1800 s, as deployed on Sepolia and mainnet). */
@@ -162,18 +163,31 @@ export async function deployCore(ctx: DeployContext, module: ModuleOptions = {})
   const fixedRatioOracle = await deployArtifact(ctx, 'FixedRatioOracle', [factoryAddress]);
   const generation = module.generation ?? 1;
   const moduleArgs: unknown[] = [factoryAddress, routerAddress];
-  let twapOracle: Contract | undefined;
+  const twapChoice =
+    generation === 3 && (module.priceOracle === 'twap2d3ffd2' || module.priceOracle === 'twap6e5e5c3')
+      ? module.priceOracle
+      : undefined;
   if (generation === 3) {
-    const choice = module.priceOracle ?? 'oracle';
-    if (choice === 'twap2d3ffd2' || choice === 'twap6e5e5c3') {
-      const window = module.twapWindowSec ?? 1800;
-      twapOracle = (await deployArtifact(ctx, TWAP_ORACLE_CONTRACTS[choice], [factoryAddress, window]))
-        .contract;
-    }
-    const priceOracle = twapOracle ?? (choice === 'fixedRatioOracle' ? fixedRatioOracle : oracle).contract;
-    moduleArgs.push(await priceOracle.getAddress(), module.restrictOrderOracle ?? true);
+    // A TWAP oracle is deployed right after the module (its address predicted from the deployer's nonce), so the
+    // module lands at the same address in every generation: the one subgraph/networks/devnet.json names.
+    const nextNonce = await ctx.provider.getTransactionCount(await ctx.deployer.getAddress(), 'pending');
+    const priceOracle = twapChoice
+      ? getCreateAddress({ from: await ctx.deployer.getAddress(), nonce: nextNonce + 1 })
+      : await (module.priceOracle === 'fixedRatioOracle' ? fixedRatioOracle : oracle).contract.getAddress();
+    moduleArgs.push(priceOracle, module.restrictOrderOracle ?? true);
   }
   const marginModule = await deployArtifact(ctx, MODULE_CONTRACTS[generation], moduleArgs);
+  const twapOracle = twapChoice
+    ? (
+        await deployArtifact(ctx, TWAP_ORACLE_CONTRACTS[twapChoice], [
+          factoryAddress,
+          module.twapWindowSec ?? 1800,
+        ])
+      ).contract
+    : undefined;
+  if (twapOracle && (await twapOracle.getAddress()) !== moduleArgs[2]) {
+    throw new DevnetError('the TWAP oracle did not land at the address the gen-3 module was given');
+  }
   const contracts: CoreContracts = {
     factory: factory.contract,
     router: router.contract,

@@ -215,6 +215,31 @@ describe.each(cases)('gen $generation forced swaps', ({ options }) => {
     expect(logLabels(done)).toEqual(['Transfer', 'Liquidation']);
   });
 
+  it('a dust balance whose forced swap pays 0 blocks completion until it is topped up', async () => {
+    const [x] = f.extra;
+    const id = await openAllInCollateral(f);
+    await depositToPosition(f.devnet, f.borrower, id, x.erc20, 2, 1n);
+    expect((await readPosition(f.devnet, id)).assets).toEqual([f.base.address, f.col.address, x.address]);
+    // COL carries the value (just under the debt); X is quoted 0, so its floor is 0 and only `out > 0` can refuse.
+    await setRatio(f.col.address, 7n, 10n);
+    await setRatio(x.address, 0n, 1n);
+    expect(await f.mm.getFunction('subjectToLiquidation')(id)).toBe(true);
+    await liquidate(keeperA, id);
+    expect((await completionOutcome(keeperB, id)).ok).toBe(false);
+    await depositToPosition(f.devnet, f.borrower, id, x.erc20, 2, E18);
+    const done = await liquidate(keeperB, id);
+    const events = decodeEvents(f.mm, f.devnet.addresses.marginModule, done);
+    expect(
+      events.map((e) => `${e.name} ${String(e.args.getValue('asset') ?? e.args.getValue('assetIn') ?? '')}`),
+    ).toEqual([
+      `AssetRemoved ${x.address}`,
+      `MarginSwap ${x.address}`,
+      `AssetRemoved ${f.col.address}`,
+      `MarginSwap ${f.col.address}`,
+      'Liquidation ',
+    ]);
+  });
+
   it('positionClose sells backwards only until the base covers the debt', async () => {
     const [x, y, z] = f.extra;
     const { positionId: id } = await openPosition(f.devnet, f.borrower, {

@@ -89,6 +89,14 @@ describe.each(cases)('MarginModule generation $generation', ({ generation, optio
     expect(f.mm.interface.getFunction('priceOracle') !== null).toBe(generation === 3);
   });
 
+  it(`has a ${generation === 3 ? 'nonpayable' : 'payable'} multicall`, async () => {
+    expect(f.mm.interface.getFunction('multicall')!.payable).toBe(generation !== 3);
+    const head = await f.devnet.producer.latest();
+    const data = f.mm.interface.encodeFunctionData('multicall', [[]]);
+    const tx = { from: keeperA.address, to: f.devnet.addresses.marginModule, data, value: '0x1' };
+    expect((await callAtTimestamp(f.devnet.provider, tx, head.timestampSec + 1)).ok).toBe(generation !== 3);
+  });
+
   const as = (signer: JsonRpcSigner) => f.mm.connect(signer) as Contract;
   const mmEvents = (receipt: TransactionReceipt) =>
     decodeEvents(f.mm, f.devnet.addresses.marginModule, receipt);
