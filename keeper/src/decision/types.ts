@@ -59,7 +59,13 @@ export type SkipReason =
   | 'below-reward-floor'
   | 'in-flight'
   | 'unprofitable'
-  | 'completion-failed-in-window';
+  | 'completion-failed-in-window'
+  /** Gen 2/3: the completion reverts at the target timestamp (the 95 % floor, most often): retried every block. */
+  | 'completion-blocked'
+  /** The call reverts in the pre-send simulation at the target timestamp: not sent. */
+  | 'simulation-reverts'
+  /** Gen 2/3: a completion can never succeed (an asset whose forced swap returns nothing): never frozen again. */
+  | 'completion-never-succeeds';
 
 /** Why an action passed the policy. */
 export type ActionReason = 'profitable' | 'reward-above-always-threshold';
@@ -132,6 +138,8 @@ export interface PositionInput {
   rewardValueWei: bigint | null;
   /** What this position has cost us so far (gas of our landed transactions, our landed freezes). */
   spent?: { gasSpentWei: bigint; freezesLanded: number };
+  /** Why its completion can never succeed at current prices (dust that swaps to nothing): no freeze is sent. */
+  completionNeverSucceeds?: string;
 }
 
 /** Facts shared by every position in one block's decision. */

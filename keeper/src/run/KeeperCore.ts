@@ -24,6 +24,9 @@ import type { KeeperMetrics } from '../ops/KeeperMetrics.js';
 import { ValuationBook } from '../valuation/ValuationBook.js';
 import { chainReader } from '../chain/chainReader.js';
 import { predictFees } from './predictFees.js';
+import { simulateActions } from './simulateActions.js';
+import { twapGasTable } from '../decision/twapGasTable.js';
+import { REVERTED } from '../valuation/QuoteResult.js';
 import { rewardValueWei } from './rewardValueWei.js';
 import { usdToWei } from './usdToWei.js';
 
@@ -143,7 +146,8 @@ export class KeeperCore {
       await this.verifyModels(sync, nextTimestampSec, newProfiles.length > 0 || sync.full);
     const onchain = await this.valueOnChain(sync.block, nextTimestampSec);
     const liquidatable = this.liquidatableSet(nextTimestampSec, onchain);
-    const plan = planBlock({
+    const anyoneCompletes = (this.module?.generation ?? 1) >= 2;
+    const planned = planBlock({
       nextBlock: { number: BigInt(head.number + 1), timestampSec: nextTimestampSec },
       ourAddresses: this.deps.ourAddresses,
       inFlight: this.inFlight,
@@ -154,11 +158,13 @@ export class KeeperCore {
         lenders: config.filters.lenders,
         orderIds: config.filters.orderIds,
         rewardFloorWei: config.filters.rewardFloor,
+        ...(anyoneCompletes ? { gasTable: twapGasTable } : {}),
       },
       erc223Addresses: this.erc223,
       moduleGeneration: this.module?.generation ?? 1,
       positions: this.decisionInputs(liquidatable, nextTimestampSec, onchain),
     });
+    const plan = anyoneCompletes ? await this.simulate(planned, head, nextTimestampSec) : planned;
     const atRiskBy = nextTimestampSec + BigInt((config.atRiskWithinBlocks - 1) * config.blockTimeSec);
     const stats: BlockStats = {
       tracked: this.book.size,
@@ -196,6 +202,58 @@ export class KeeperCore {
   /** The next block reloads the whole mirror from the subgraph (the scheduled full resync). */
   requestFullResync(): void {
     this.resyncRequested = true;
+  }
+
+  /**
+   * Gen 2/3: every planned call simulated at the target timestamp; its gas becomes the estimate (the TWAP oracle's
+   * cost varies with each ring), and what reverts there is not sent. A blocked completion is reported with how
+   * far the pool's spot sits from the TWAP and when the window has absorbed the last swap; it is simulated again
+   * next block.
+   */
+  private async simulate(plan: Plan, head: BlockRef, timestampSec: bigint): Promise<Plan> {
+    if (plan.actions.length === 0) return plan;
+    const simulated = await simulateActions(this.deps.rpc, this.deps.config.marginModule, plan, {
+      blockNumber: head.number,
+      timestampSec,
+      floor: twapGasTable,
+      receiver: this.deps.config.execution.rewardReceiver ?? null,
+      nonBaseAssets: (id) => Math.max(0, (this.mirror.positions.get(id)?.assets.length ?? 1) - 1),
+    });
+    this.rpcCalls += simulated.calls;
+    for (const { positionId, reason } of simulated.blockedCompletions) {
+      const floorNote = this.floorNote(positionId);
+      this.deps.log.warn(
+        { positionId: positionId.toString(), reason },
+        `completion blocked${floorNote ? `: ${floorNote}` : ''}; retrying every block`,
+      );
+    }
+    return simulated.plan;
+  }
+
+  /** "spot X % under TWAP, clears at ~second S" for the first sold asset whose pool trades under its TWAP. */
+  private floorNote(positionId: bigint): string | null {
+    const position = this.mirror.positions.get(positionId);
+    if (!position) return null;
+    for (let i = position.assets.length - 1; i >= 1; i--) {
+      if ((position.balances[i] ?? 0n) === 0n) continue;
+      const poolAddress = this.book.pricingPool(positionId, i);
+      const pool = poolAddress ? this.mirror.pools.get(poolAddress) : undefined;
+      const twapSqrt = this.book.twapSqrtPrice(positionId, i);
+      if (!pool || twapSqrt === null || twapSqrt === 0n) continue;
+      const ratio = (Number(pool.sqrtPriceX96) / Number(twapSqrt)) ** 2;
+      const asset = position.assets[i]!;
+      const assetIsToken0 = asset === pool.token0 || asset === pool.token0Erc223;
+      const assetRatio = assetIsToken0 ? ratio : 1 / ratio;
+      const underPct = (1 - assetRatio) * 100;
+      const newest = pool.ring?.observations[pool.ring.index];
+      const oracle = this.mirror.orders.get(position.orderId)?.oracle;
+      const profile = oracle ? this.profiles.get(oracle) : undefined;
+      const window = profile && 'twapWindow' in profile ? profile.twapWindow : undefined;
+      const clears =
+        newest && window !== undefined ? ` clears at ~second ${newest.blockTimestamp + window}` : '';
+      return `spot ${underPct.toFixed(2)} % under TWAP in pool ${pool.address} (asset ${asset}),${clears}`;
+    }
+    return null;
   }
 
   /** `priceOracle()` picks gen 3; gen 1 vs 2 (and gen 3's own rule) is then learnt from sampled debts. */
@@ -445,13 +503,34 @@ export class KeeperCore {
       ? { kind: 'unvalued', reason: 'the subgraph marks this position stale' }
       : (onchain.get(id) ??
         this.book.valuation(id, timestampSec) ?? { kind: 'unvalued', reason: 'not in the valuation book' });
+    const neverCompletes = (this.module?.generation ?? 1) >= 2 ? this.dustNote(id) : null;
     return {
       position,
       order,
       valuation,
       rewardValueWei: rewardValueWei(order, this.deps.config.weth, this.book.pools),
       spent: this.ledger.spend(id),
+      ...(neverCompletes ? { completionNeverSucceeds: neverCompletes } : {}),
     };
+  }
+
+  /**
+   * A held asset that the oracle values at 0 base units: its forced swap returns nothing (`require(out > 0)`) and
+   * the completion reverts for as long as prices stay near; freezing it would only pay gas.
+   */
+  private dustNote(id: bigint): string | null {
+    const quotes = this.book.assetQuotes(id);
+    const position = this.mirror.positions.get(id);
+    if (!quotes || !position) return null;
+    for (let i = 1; i < position.assets.length; i++) {
+      const balance = position.balances[i] ?? 0n;
+      if (balance > 0n && quotes[i - 1] === 0n) {
+        return `completion can never succeed: ${balance} of ${position.assets[i]} quotes 0 of the base asset, so its forced swap returns nothing`;
+      }
+      if (balance > 0n && quotes[i - 1] === REVERTED)
+        return `completion reverts: no price for ${position.assets[i]}`;
+    }
+    return null;
   }
 
   /**

@@ -215,6 +215,23 @@ export class ValuationBook {
     return this.slots.filter((slot) => slot.status === wanted).map((slot) => slot.positionId);
   }
 
+  /**
+   * Each non-base asset's quote in the base asset at the last update (index i−1 for asset i; -1n where the oracle
+   * reverts); undefined when the position is not valued in-process.
+   */
+  assetQuotes(positionId: bigint): readonly bigint[] | undefined {
+    const slot = this.slotOf.get(positionId);
+    return slot?.status === SlotStatus.Valued ? slot.quotes : undefined;
+  }
+
+  /** The TWAP sqrt price the oracle uses for the position's asset `assetIndex`; null when not a TWAP price. */
+  twapSqrtPrice(positionId: bigint, assetIndex: number): bigint | null {
+    const price = this.slotOf.get(positionId)?.pairs?.[assetIndex - 1]?.price as
+      { pair?: { sqrtPriceX96?: { ok: boolean; value?: bigint } } } | undefined;
+    const sqrt = price?.pair?.sqrtPriceX96;
+    return sqrt?.ok && sqrt.value !== undefined ? sqrt.value : null;
+  }
+
   /** The pool the order's oracle would price (and `liquidate` swap) the position's asset `assetIndex` through. */
   pricingPool(positionId: bigint, assetIndex: number): Address | null {
     const price = this.slotOf.get(positionId)?.pairs?.[assetIndex - 1]?.price;
