@@ -18,6 +18,8 @@ import type { OracleModel } from './OracleModel.js';
 import { poolAddressPairs, PoolIndex } from './PoolIndex.js';
 import { REVERTED } from './QuoteResult.js';
 import { wrapUint } from './wrapUint.js';
+import { TwapModel } from './TwapModel.js';
+import { firstLiquidatableSecond, positionValue } from './twapSteps.js';
 
 /** What changed since the last update; states replace the stored ones whole (never mutate a state once given). */
 export interface ValuationChanges {
@@ -222,6 +224,63 @@ export class ValuationBook {
   assetQuotes(positionId: bigint): readonly bigint[] | undefined {
     const slot = this.slotOf.get(positionId);
     return slot?.status === SlotStatus.Valued ? slot.quotes : undefined;
+  }
+
+  /**
+   * The exact first second in [fromSec, toSec] at which the position is liquidatable if no pool or position changes
+   * meanwhile. Under a TWAP oracle the value moves with time alone (tick, eligibility and rank are step functions
+   * of time between pool events: `firstLiquidatableSecond`); for other models the book's own time. Null: not
+   * within the horizon; undefined: not valued in-process.
+   */
+  exactLiquidationSecond(positionId: bigint, fromSec: bigint, toSec: bigint): bigint | null | undefined {
+    const slot = this.slotOf.get(positionId);
+    if (slot === undefined || slot.status !== SlotStatus.Valued || !slot.position) return undefined;
+    const model = slot.oracle?.model;
+    if (model instanceof TwapModel) {
+      // Every TWAP input (tick, eligibility, harmonic-mean rank) is constant once the window has passed the newest
+      // write of every pool the position's pairs can use: step through time up to there, then the value is fixed
+      // and only the debt moves, which `liquidationTime` answers exactly however far ahead.
+      const settled = this.twapSettledSec(model, slot.position, fromSec);
+      const steppedTo = settled < toSec ? settled : toSec;
+      const position = slot.position;
+      const at = firstLiquidatableSecond(
+        model.profile,
+        this.pools,
+        position,
+        slot,
+        Number(fromSec),
+        Number(steppedTo),
+      );
+      if (at !== null) return BigInt(at);
+      if (steppedTo >= toSec) return null;
+      const from = steppedTo + 1n;
+      const value = positionValue(model.profile, this.pools, position, Number(from));
+      if (value === null) return null; // a reverting valuation is never liquidatable
+      const crossing = liquidationTime(slot, value, from);
+      return crossing !== null && crossing <= toSec ? crossing : null;
+    }
+    const valuation = this.valuation(positionId, fromSec);
+    const at = valuation?.kind === 'valued' ? valuation.liquidatableAtSec : null;
+    return at !== null && at <= toSec ? at : null;
+  }
+
+  /** The last second at which any TWAP input of the position's pairs can still move with time alone. */
+  private twapSettledSec(model: TwapModel, position: PositionState, fromSec: bigint): bigint {
+    const base = position.assets[0];
+    const now32 = Number(BigInt.asUintN(32, fromSec));
+    let settled = fromSec;
+    if (base === undefined) return settled;
+    for (const asset of position.assets.slice(1)) {
+      for (const fee of model.profile.feeTiers) {
+        const ring = this.pools.get(base, asset, fee)?.ring;
+        const newest = ring && ring.cardinality > 0 ? ring.observations[ring.index] : undefined;
+        if (!newest) continue;
+        const age = BigInt((now32 - newest.blockTimestamp + 2 ** 32) % 2 ** 32);
+        const until = fromSec - age + BigInt(model.profile.twapWindow);
+        if (until > settled) settled = until;
+      }
+    }
+    return settled;
   }
 
   /** The TWAP sqrt price the oracle uses for the position's asset `assetIndex`; null when not a TWAP price. */
