@@ -1,6 +1,7 @@
 import { Interface, type Contract, type JsonRpcSigner } from 'ethers';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callAtTimestamp } from '../../devnet/chain/callAtTimestamp.js';
 import { Devnet } from '../../devnet/Devnet.js';
 import { startGraphHost, type GraphHost } from '../../devnet/graph-host/GraphHost.js';
 import {
@@ -25,6 +26,7 @@ const POSITIONS = 200;
 const STEPS = 50;
 
 const mm = new Interface([
+  'function getPositionStatus(uint256 positionId) view returns (uint256 debt, uint256 value)',
   'event Liquidation(uint256 indexed positionId, uint256 indexed orderId, address indexed liquidator, address feeReceiver)',
 ]);
 
@@ -158,5 +160,54 @@ describe('keeper parity with the gen-3 module and its TWAP oracle on the devnet'
     expect(stats.maxSet).toBeGreaterThan(3);
     expect(stats.freezes).toBeGreaterThan(0);
     expect(stats.completions).toBeGreaterThan(0);
+  }, 600_000);
+
+  it('predicts the exact second each position crosses under drifting TWAPs: liquidatable at S, not at S−1 (≥ 50 positions)', async () => {
+    const random = seededRandom(11);
+    // Fresh swaps, so the next half hour has every TWAP tick, eligibility and rank moving with time alone.
+    for (let i = 0; i < 4; i++) await randomPriceMove(devnet, market, random, { down: 0.1, up: 0.1 });
+    const head = await devnet.producer.latest();
+    await host.indexer.waitFor({ number: head.number }, 30_000);
+    const outcome = await core.processBlock({
+      number: head.number,
+      hash: head.hash.toLowerCase(),
+      timestampSec: head.timestampSec,
+    });
+    expect(outcome.kind).toBe('planned');
+    const from = BigInt(head.timestampSec + 1);
+    const to = from + 30n * 86_400n;
+    const liquidatableAt = async (id: bigint, atSec: bigint): Promise<boolean> => {
+      const data = mm.encodeFunctionData('getPositionStatus', [id]);
+      const answer = await callAtTimestamp(
+        devnet.provider,
+        { to: devnet.addresses.marginModule, data },
+        atSec,
+        { blockHash: head.hash },
+      );
+      if (!answer.ok) return false; // a reverting valuation makes liquidate revert too
+      const [debt, value] = mm.decodeFunctionResult('getPositionStatus', answer.data) as unknown as [
+        bigint,
+        bigint,
+      ];
+      return value < debt;
+    };
+    let checked = 0;
+    let inDrift = 0;
+    const wrong: string[] = [];
+    for (const id of core.mirror.positions.keys()) {
+      if (core.mirror.stalePositions.has(id)) continue;
+      const second = core.book.exactLiquidationSecond(id, from, to);
+      expect(second, `position ${id} is valued in-process`).not.toBeUndefined();
+      if (second === null || second === undefined || second <= from) continue;
+      checked += 1;
+      if (second < from + 1800n) inDrift += 1;
+      const [atS, before] = [await liquidatableAt(id, second), await liquidatableAt(id, second - 1n)];
+      if (!atS || before) wrong.push(`${id}@${second}: at S ${atS}, at S-1 ${before}`);
+    }
+    console.log(
+      `keeper-exact-second: positions=${checked} within_twap_window=${inDrift} wrong=${wrong.length}`,
+    );
+    expect(wrong).toEqual([]);
+    expect(checked).toBeGreaterThanOrEqual(50);
   }, 600_000);
 });
