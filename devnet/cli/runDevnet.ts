@@ -4,8 +4,11 @@ import { fileURLToPath } from 'node:url';
 import { Wallet, keccak256, toUtf8Bytes } from 'ethers';
 import { runCommand } from '../../keeper/src/cli/runCommand.js';
 import { Devnet } from '../Devnet.js';
+import type { ModuleGeneration } from '../deploy/deployCore.js';
+import { contractCompletable } from '../scenario/contractCompletable.js';
 import { startGraphHost } from '../graph-host/GraphHost.js';
-import { startRelay } from '../relay/startRelay.js';
+import { builderSchedule } from '../chain/builderSchedule.js';
+import { startBuilders } from '../relay/startBuilders.js';
 import { contractLiquidatable } from '../scenario/contractLiquidatable.js';
 import { crashPrices } from '../scenario/crashPrices.js';
 import { accountGas } from '../scenario/accountGas.js';
@@ -14,9 +17,19 @@ import { randomPriceMove, seededRandom, setUpKeeperMarket } from '../scenario/ke
 
 export interface RunDevnetOptions {
   scenario: 'market' | 'crash';
+  /** The MarginModule generation: 3 (what is deployed today, with the 2d3ffd2 TWAP oracle), 2 or 1. */
+  generation: ModuleGeneration;
   /** Wall-clock milliseconds between market steps (each step mines a few blocks). */
   stepIntervalMs: number;
+  /** Chain time between blocks. */
   secondsPerBlock: number;
+  /**
+   * Wall-clock seconds between blocks once the scenario runs: blocks come on that clock whatever the keeper
+   * does, as on a real chain. Undefined: blocks are paced on the keeper (each waits until it handled the last).
+   */
+  blockTimeSec?: number;
+  /** The graph host answers this many blocks behind the chain head, like a lagging hosted subgraph. */
+  subgraphLag: number;
   positions: number;
   /** Market scenario: stop after this many steps (0: until interrupted). */
   steps: number;
@@ -25,8 +38,13 @@ export interface RunDevnetOptions {
   /** Run the built-in keeper; without it the devnet mines at the step interval for a keeper of your own. */
   keeper: boolean;
   seed: number;
+  /** How many builders share the blocks (default 1: the relay builds every block). */
+  builders?: number;
   log: (line: string) => void;
 }
+
+/** The devnet's builders, in order: the first is also the relay. */
+const BUILDER_NAMES = ['flashbots', 'beaverbuild', 'titan', 'rsync'] as const;
 
 /** Where the devnet writes its addresses for the subgraph's prepare step and for tools. */
 export const deploymentFile = join(dirname(fileURLToPath(import.meta.url)), '..', 'build', 'deployment.json');
@@ -38,19 +56,35 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * prices), the graph host indexing it, the Flashbots-style relay, and the keeper with a funded key following
  * the chain, freezing and completing liquidations through bundles. Blocks are paced on the keeper: a block is
  * mined only after the keeper handled the one before, like a keeper that keeps up with 12-second blocks.
+ * With `blockTimeSec` they are not: the chain mines on a wall-clock interval and a slow keeper is late, which
+ * the summary shows; with `subgraphLag` the graph host answers that many blocks behind the head.
  * The crash scenario drops every price at once and ends with
  * `liquidated=<n> missed=<n> late_blocks_max=<n> gas_lost_wei=<n>`.
  */
 export async function runDevnet(options: RunDevnetOptions): Promise<void> {
   const started = performance.now();
-  const devnet = await Devnet.start({ secondsPerBlock: options.secondsPerBlock });
+  const devnet = await Devnet.start({
+    secondsPerBlock: options.secondsPerBlock,
+    generation: options.generation,
+    ...(options.generation === 3 ? { priceOracle: 'twap2d3ffd2' as const } : {}),
+  });
   const stopAll: (() => Promise<void>)[] = [() => devnet.stop()];
   try {
-    const market = await setUpKeeperMarket(devnet, { positions: options.positions, seed: options.seed });
+    // Every position trades into a market token, so a crash can put (almost) all of them under water.
+    const market = await setUpKeeperMarket(devnet, {
+      positions: options.positions,
+      seed: options.seed,
+      tradedPerFive: 5,
+    });
     const totalMs = performance.now() - started;
     const head = await devnet.producer.latest();
     options.log(`devnet up: chain ${devnet.chainId} at ${devnet.rpcUrl} (anvil pid ${devnet.anvilPid})`);
-    options.log(`  MarginModule ${devnet.addresses.marginModule}  factory ${devnet.addresses.factory}`);
+    options.log(
+      `  MarginModule generation ${devnet.generation} at ${devnet.addresses.marginModule}  factory ${devnet.addresses.factory}`,
+    );
+    options.log(
+      `  orders priced by ${market.oracle}${market.twapWindowSec === undefined ? ' (spot)' : ` (TWAP over ${market.twapWindowSec} s)`}`,
+    );
     options.log(
       `  market: ${market.orders.length} orders, ${market.positionIds.length} positions, ${market.pools.length} pools; head block ${head.number}`,
     );
@@ -60,26 +94,76 @@ export async function runDevnet(options: RunDevnetOptions): Promise<void> {
     // Pacing first: the relay's hook must run last, right before the block is mined.
     let handled = -1;
     let tracking = false;
+    const fixedClock = options.blockTimeSec !== undefined;
+    const clock = { blocks: 0, slots: 0, maxLateMs: 0, reports: 0 };
     const everLiquidatable = new Map<bigint, number>();
-    devnet.producer.onBeforeBlock(async (next) => {
-      if (!tracking) return;
-      const deadline = Date.now() + 15_000;
-      if (options.keeper) while (handled < next.number - 1 && Date.now() < deadline) await sleep(10);
-      const parent = await devnet.producer.latest();
+    const closed = new Set<bigint>();
+    /** First block in which each frozen position's completion would succeed (the 95 % floor delays it on gen 2/3). */
+    const completableFrom = new Map<bigint, number>();
+    /**
+     * Records what is due in block `number` (the contract's answer on its parent's state at its timestamp), and
+     * which frozen positions it would let be completed.
+     */
+    const trackDue = async (number: number, parentHash: string, timestampSec: number) => {
       const due = await contractLiquidatable(
         devnet.provider,
         devnet.addresses.marginModule,
-        parent.hash,
-        next.timestampSec,
+        parentHash,
+        timestampSec,
       );
-      for (const id of due) if (!everLiquidatable.has(id)) everLiquidatable.set(id, next.number);
+      for (const id of due) if (!everLiquidatable.has(id)) everLiquidatable.set(id, number);
+      const pending = [...everLiquidatable.keys()].filter(
+        (id) => !closed.has(id) && !completableFrom.has(id),
+      );
+      const completable = await contractCompletable(
+        devnet.provider,
+        devnet.addresses.marginModule,
+        pending,
+        parentHash,
+        timestampSec,
+      );
+      for (const id of completable) completableFrom.set(id, number);
+    };
+    devnet.producer.onBeforeBlock(async (next) => {
+      // On a fixed clock nothing may hold the block: what is due is read after it is mined (below).
+      if (!tracking || fixedClock) return;
+      const deadline = Date.now() + 15_000;
+      if (options.keeper) while (handled < next.number - 1 && Date.now() < deadline) await sleep(10);
+      const parent = await devnet.producer.latest();
+      await trackDue(next.number, parent.hash, next.timestampSec);
     });
-    const host = await startGraphHost({ rpcUrl: devnet.rpcUrl, chainId: devnet.chainId, pollIntervalMs: 20 });
+    let trackedOnClock: Promise<void> = Promise.resolve();
+    const host = await startGraphHost({
+      rpcUrl: devnet.rpcUrl,
+      chainId: devnet.chainId,
+      pollIntervalMs: 20,
+      lagBlocks: options.subgraphLag,
+    });
     stopAll.unshift(() => host.stop());
-    const relay = await startRelay({ devnet });
-    stopAll.unshift(() => relay.stop());
-    options.log(`graph host: ${host.url}`);
+    const builderCount = options.builders ?? 1;
+    if (builderCount > BUILDER_NAMES.length) throw new Error(`at most ${BUILDER_NAMES.length} builders`);
+    const names = BUILDER_NAMES.slice(0, builderCount);
+    // One builder has no schedule: it builds every block, as the single relay always did.
+    const builders = await startBuilders({
+      devnet,
+      names,
+      schedule:
+        builderCount === 1
+          ? () => 'flashbots'
+          : builderSchedule({
+              shares: names.map((name) => ({ name, weight: 1 })),
+              seed: String(options.seed),
+            }),
+    });
+    stopAll.unshift(() => builders.stop());
+    const relay = builders.relay;
+    options.log(
+      `graph host: ${host.url}${options.subgraphLag > 0 ? ` (answers ${options.subgraphLag} blocks behind the head)` : ''}`,
+    );
     options.log(`relay: ${relay.url}`);
+    if (builderCount > 1) {
+      for (const [name, b] of builders.byName) options.log(`  builder ${name}: ${b.url}`);
+    }
     // Devnet keys: derived from fixed seeds, funded here. They guard nothing but this devnet's play money, so
     // deployment.json carries them for a keeper of your own; they are never printed.
     const liquidator = new Wallet(keccak256(toUtf8Bytes('dex223-keeper devnet liquidator')));
@@ -90,6 +174,7 @@ export async function runDevnet(options: RunDevnetOptions): Promise<void> {
       rpcUrl: devnet.rpcUrl,
       subgraphUrl: host.url,
       relayUrl: relay.url,
+      builders: Object.fromEntries([...builders.byName].map(([name, b]) => [name, b.url])),
       startBlock: devnet.startBlock,
       ...devnet.addresses,
       // The market's base token plays WETH: rewards are paid in it and valued 1:1 in ETH.
@@ -120,6 +205,7 @@ export async function runDevnet(options: RunDevnetOptions): Promise<void> {
           relayUrl: relay.url,
           weth: market.base.address,
           secondsPerBlock: options.secondsPerBlock,
+          subgraphLag: options.subgraphLag,
           privateKey: liquidator.privateKey,
           flashbotsAuthKey: authKey.privateKey,
           log: options.log,
@@ -142,6 +228,31 @@ export async function runDevnet(options: RunDevnetOptions): Promise<void> {
       }
     }
     tracking = true;
+    if (options.blockTimeSec !== undefined) {
+      options.log(
+        `chain: a block every ${options.blockTimeSec} s of wall-clock time (+${options.secondsPerBlock} s chain time each), whatever the keeper does`,
+      );
+      devnet.producer.start(options.blockTimeSec * 1000, {
+        onError: (err) => {
+          clock.reports += 1;
+          options.log(`chain | ${err instanceof Error ? err.message : String(err)}`);
+        },
+        onBlock: (block) => {
+          trackedOnClock = trackedOnClock
+            .then(async () => {
+              const mined = await devnet.provider.getBlock(block.hash);
+              if (!mined) throw new Error(`block ${block.number} vanished before it was checked`);
+              await trackDue(block.number, mined.parentHash, block.timestampSec);
+            })
+            .catch((err: unknown) =>
+              options.log(`chain | due positions of block ${block.number}: ${String(err)}`),
+            );
+          clock.blocks += 1;
+          clock.slots = block.slot + 1;
+          clock.maxLateMs = Math.max(clock.maxLateMs, block.minedAtMs - block.dueAtMs);
+        },
+      });
+    }
     const firstBlock = first.number + 1;
     const interrupted = new AbortController();
     const onSignal = () => interrupted.abort();
@@ -151,15 +262,29 @@ export async function runDevnet(options: RunDevnetOptions): Promise<void> {
       if (options.scenario === 'crash') {
         options.log('scenario: every token loses 70 % of its price');
         await crashPrices(devnet, market, 300_000n);
+        // Under a TWAP the crash reaches positions progressively, as the average follows the spot price over the
+        // window, and completions wait for the 95 % floor: give it the window and a freeze's hour on top.
+        const maxBlocks =
+          80 + Math.ceil(((market.twapWindowSec ?? 0) * 2 + 3600) / devnet.producer.secondsPerBlock);
+        // Nothing may be due yet while the average still lags the crash: wait out the window before calling it quiet.
+        const minBlocks = Math.ceil((market.twapWindowSec ?? 0) / devnet.producer.secondsPerBlock);
         let quiet = 0;
-        for (let i = 0; i < 80 && quiet < 4 && !interrupted.signal.aborted; i++) {
-          const closedBefore = await closedCount(devnet, [...everLiquidatable.keys()]);
+        for (let i = 0; i < maxBlocks && (quiet < 4 || i < minBlocks) && !interrupted.signal.aborted; i++) {
+          const closedBefore = closed.size;
           // Without the built-in keeper nothing paces the blocks: give a keeper of your own wall-clock time.
-          if (!options.keeper) await sleep(options.stepIntervalMs);
+          // (On a fixed block time the clock does that, and mine() waits for its next block.)
+          if (!options.keeper && !fixedClock) await sleep(options.stepIntervalMs);
           await devnet.producer.mine();
-          const closedAfter = await closedCount(devnet, [...everLiquidatable.keys()]);
-          quiet = closedAfter === closedBefore && closedAfter === everLiquidatable.size ? quiet + 1 : 0;
+          await trackedOnClock;
+          for (const id of await closedOf(devnet, [...everLiquidatable.keys()])) closed.add(id);
+          quiet = closed.size === closedBefore && closed.size === everLiquidatable.size ? quiet + 1 : 0;
+          if (market.twapWindowSec !== undefined && i % 25 === 0) {
+            options.log(
+              `crash +${i} blocks: liquidatable so far ${everLiquidatable.size}, completable ${completableFrom.size}, closed ${closed.size}`,
+            );
+          }
         }
+        options.log(floorLine(everLiquidatable, completableFrom));
       } else {
         const random = seededRandom(options.seed + 1);
         for (
@@ -178,24 +303,51 @@ export async function runDevnet(options: RunDevnetOptions): Promise<void> {
       tracking = false;
       keeperStop.abort();
       await keeper;
+      // Back to mining on demand: the head stays put while the summary reads the chain.
+      await devnet.producer.stop();
+      await trackedOnClock;
+    }
+    if (fixedClock) {
+      options.log(
+        `chain: ${clock.blocks} blocks in ${clock.slots} slots of ${options.blockTimeSec} s, mined at most ${clock.maxLateMs} ms after their slot; ${clock.reports} overrun, skip or miss reports`,
+      );
     }
     const last = await devnet.producer.latest();
-    const summary = await summarize(devnet, liquidator.address, everLiquidatable, firstBlock, last.number);
+    const summary = await summarize(
+      devnet,
+      liquidator.address,
+      everLiquidatable,
+      completableFrom,
+      firstBlock,
+      last.number,
+    );
     options.log(summary);
   } finally {
     for (const stop of stopAll) await stop();
   }
 }
 
-async function closedCount(devnet: Devnet, ids: bigint[]): Promise<number> {
-  let closed = 0;
+async function closedOf(devnet: Devnet, ids: bigint[]): Promise<bigint[]> {
+  const closed: bigint[] = [];
   for (const id of ids) {
     const p = (await devnet.contracts.marginModule.getFunction('positions')(id)) as unknown as {
       open: boolean;
     };
-    if (!p.open) closed += 1;
+    if (!p.open) closed.push(id);
   }
   return closed;
+}
+
+/** How the crash reached positions over time, and how long the 95 % floor held completions back. */
+function floorLine(dueSince: Map<bigint, number>, completableFrom: Map<bigint, number>): string {
+  const due = [...dueSince.values()];
+  const waits = [...dueSince].flatMap(([id, dueBlock]) => {
+    const from = completableFrom.get(id);
+    return from === undefined ? [] : [from - dueBlock];
+  });
+  const spread = due.length > 0 ? Math.max(...due) - Math.min(...due) : 0;
+  const blocked = waits.filter((w) => w > 1).length;
+  return `crash reach: positions_due=${due.length} due_spread_blocks=${spread} completion_wait_blocks_max=${Math.max(0, ...waits)} floor_blocked_positions=${blocked}`;
 }
 
 /**
@@ -207,6 +359,7 @@ async function summarize(
   devnet: Devnet,
   liquidator: string,
   dueSince: Map<bigint, number>,
+  completableFrom: Map<bigint, number>,
   fromBlock: number,
   toBlock: number,
 ): Promise<string> {
@@ -234,7 +387,9 @@ async function summarize(
       missed += 1;
       continue;
     }
-    late = Math.max(late, frozen - dueBlock, completed - (frozen + 1));
+    // A completion is late against the first block that would have accepted it (the freeze's next block on
+    // gen 1; on gen 2/3 the 95 % floor can hold it back longer).
+    late = Math.max(late, frozen - dueBlock, completed - Math.max(frozen + 1, completableFrom.get(id) ?? 0));
   }
   const gas = accountGas(paid);
   return `liquidated=${completedAt.size} missed=${missed} late_blocks_max=${late} gas_lost_wei=${gas.lostWei} wasted_gas_wei=${gas.wastedWei}`;
@@ -246,6 +401,7 @@ interface BuiltInKeeperOptions {
   relayUrl: string;
   weth: string;
   secondsPerBlock: number;
+  subgraphLag: number;
   privateKey: string;
   flashbotsAuthKey: string;
   log: (line: string) => void;
@@ -263,7 +419,8 @@ function startBuiltInKeeper(o: BuiltInKeeperOptions): Promise<number> {
       'margin-module': o.devnet.addresses.marginModule,
       'block-time-sec': String(o.secondsPerBlock),
       'poll-interval-ms': '20',
-      'subgraph.max-lag-blocks': '0',
+      // The lag the devnet's graph host is told to have: a keeper refuses a subgraph further behind than this.
+      'subgraph.max-lag-blocks': String(o.subgraphLag),
       // The market's base token plays WETH here, so rewards (paid in it) are valued 1:1 in ETH.
       weth: o.weth,
       'execution.relays': o.relayUrl,

@@ -64,6 +64,12 @@ export interface GraphHostOptions {
   /** Backoff after a node failure: doubles from the first delay up to the cap. */
   retryInitialMs?: number;
   retryMaxMs?: number;
+  /**
+   * Answers this many blocks behind the chain head, like a hosted subgraph that lags: indexing is held at
+   * head − lagBlocks, so `_meta.block`, every query, and graph-node's "not yet indexed" error for a block past
+   * it follow. Default 0. `indexer.setLagBlocks` changes it while running.
+   */
+  lagBlocks?: number;
   log?: (entry: IndexerLogEntry) => void;
   onMappingLog?: (entry: MappingLogEntry) => void;
 }
@@ -135,6 +141,7 @@ export async function startGraphHost(options: GraphHostOptions): Promise<GraphHo
     pollIntervalMs: options.pollIntervalMs,
     retryInitialMs: options.retryInitialMs,
     retryMaxMs: options.retryMaxMs,
+    lagBlocks: options.lagBlocks,
     log: options.log,
   });
   let server;

@@ -4,7 +4,8 @@ import { startGraphHost, type GraphHostOptions } from './GraphHost.js';
 import { GraphHostError } from './GraphHostError.js';
 
 const USAGE = `usage: tsx devnet/graph-host/cli.ts --rpc <url> [--chain-id 31337] [--build-dir subgraph/build]
-       [--port 8000] [--host 127.0.0.1] [--name dex223/margin] [--poll-ms 100]`;
+       [--port 8000] [--host 127.0.0.1] [--name dex223/margin] [--poll-ms 100]
+       [--lag-blocks 0]   (answer that many blocks behind the chain head)`;
 
 const FLAGS = {
   '--rpc': 'rpcUrl',
@@ -14,8 +15,9 @@ const FLAGS = {
   '--host': 'host',
   '--name': 'subgraphName',
   '--poll-ms': 'pollIntervalMs',
+  '--lag-blocks': 'lagBlocks',
 } as const;
-const NUMERIC = new Set(['chainId', 'port', 'pollIntervalMs']);
+const NUMERIC = new Set(['chainId', 'port', 'pollIntervalMs', 'lagBlocks']);
 
 export function parseGraphHostArgs(argv: readonly string[]): GraphHostOptions {
   const options: Record<string, string | number> = { chainId: 31337 };

@@ -11,6 +11,11 @@ export interface Bundle {
   /** Lowercase hashes of the transactions that may revert without dropping the bundle. */
   revertingTxHashes: ReadonlySet<string>;
   replacementUuid: string | null;
+  /**
+   * The builders (lowercase names) the sender asked a relay to share the bundle with; a relay forwards it to
+   * those it knows, a builder that receives it directly keeps it to itself.
+   */
+  builders: string[];
   /** The address that signed the request (X-Flashbots-Signature): replacement and cancellation are per signer. */
   signer: string;
   /** Arrival order, to break ties between equally paying bundles in favour of the earlier one. */

@@ -93,6 +93,8 @@ export class BundlePlacer {
     private readonly provider: JsonRpcProvider,
     private readonly store: BundleStore,
     private readonly log: RelayLog,
+    /** This builder's name in the producer's schedule: it places bundles only into blocks it builds. */
+    private readonly builderName: string | null = null,
   ) {
     this.pool = new AnvilPool(provider);
   }
@@ -100,6 +102,8 @@ export class BundlePlacer {
   async placeFor(next: NextBlock): Promise<void> {
     await this.settlePrevious(next);
     const live: Bundle[] = [];
+    const elsewhere =
+      next.builder !== undefined && this.builderName !== null && next.builder !== this.builderName;
     for (const bundle of this.store.takeUpTo(next.number)) {
       const late = bundle.blockNumber < next.number;
       const window = late ? null : outsideWindow(bundle, next.timestampSec);
@@ -110,8 +114,33 @@ export class BundlePlacer {
           `block ${bundle.blockNumber} was mined before it could be placed`,
           next.number,
         );
+      } else if (elsewhere) {
+        this.log.drop(
+          bundle,
+          'not-building',
+          `block ${next.number} is built by ${next.builder}, not by ${this.builderName}`,
+          next.number,
+        );
       } else if (window) this.log.drop(bundle, 'timestamp-window', window, next.number);
       else live.push(bundle);
+    }
+    const privateTxs = this.store.privateFor(next.number);
+    for (const bundle of privateTxs.expired) {
+      this.log.drop(
+        bundle,
+        'target-block-passed',
+        `private transaction: maxBlockNumber passed before block ${next.number}`,
+        next.number,
+      );
+    }
+    // Private transactions wait, unlogged, through blocks other builders build.
+    if (!elsewhere) {
+      for (const bundle of privateTxs.due) {
+        const hash = bundle.txs[0]?.hash;
+        if (hash && (await this.provider.send('eth_getTransactionReceipt', [hash])) !== null) {
+          this.store.forgetPrivate(bundle.bundleHash);
+        } else live.push(bundle);
+      }
     }
     if (live.length === 0) return;
 

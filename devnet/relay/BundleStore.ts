@@ -1,4 +1,5 @@
 import { type Bundle, replacementKey } from './Bundle.js';
+import type { PrivateTx } from './PrivateTx.js';
 
 /**
  * Bundles waiting for their target block. A bundle sent with a `replacementUuid` replaces the signer's
@@ -8,6 +9,7 @@ import { type Bundle, replacementKey } from './Bundle.js';
  */
 export class BundleStore {
   private pending: Bundle[] = [];
+  private privateTxs: PrivateTx[] = [];
   private seq = 0;
   /** Per signer and uuid: the seq of the latest submission, and of the latest cancellation. */
   private readonly latest = new Map<string, number>();
@@ -66,10 +68,44 @@ export class BundleStore {
     return null;
   }
 
-  /** Forgets every pending bundle (tests that rewind the chain start over with this). */
+  /** Keeps a private transaction; the same transaction sent again replaces the earlier request. */
+  addPrivate(tx: PrivateTx): void {
+    const hash = tx.bundle.bundleHash;
+    this.privateTxs = this.privateTxs.filter((p) => p.bundle.bundleHash !== hash);
+    this.privateTxs.push(tx);
+  }
+
+  /** Withdraws the signer's private transaction; true when there was one. */
+  cancelPrivate(signer: string, txHash: string): boolean {
+    const hash = txHash.toLowerCase();
+    const before = this.privateTxs.length;
+    this.privateTxs = this.privateTxs.filter(
+      (p) => !(p.bundle.txs[0]?.hash.toLowerCase() === hash && p.bundle.signer === signer),
+    );
+    return this.privateTxs.length < before;
+  }
+
+  /**
+   * The private transactions to try in block `blockNumber`, as one-transaction bundles targeting it; those
+   * whose `maxBlockNumber` is behind it are forgotten and returned as expired.
+   */
+  privateFor(blockNumber: number): { due: Bundle[]; expired: Bundle[] } {
+    const expired = this.privateTxs.filter((p) => p.maxBlockNumber < blockNumber);
+    this.privateTxs = this.privateTxs.filter((p) => p.maxBlockNumber >= blockNumber);
+    const target = (p: PrivateTx): Bundle => ({ ...p.bundle, blockNumber });
+    return { due: this.privateTxs.map(target), expired: expired.map(target) };
+  }
+
+  /** Forgets a private transaction that landed. */
+  forgetPrivate(bundleHash: string): void {
+    this.privateTxs = this.privateTxs.filter((p) => p.bundle.bundleHash !== bundleHash);
+  }
+
+  /** Forgets every pending bundle and private transaction (tests that rewind the chain start over with this). */
   clear(): Bundle[] {
     const dropped = this.pending;
     this.pending = [];
+    this.privateTxs = [];
     return dropped;
   }
 

@@ -9,7 +9,7 @@ const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a
  * The one object a Flashbots method takes as `params[0]`, read field by field with the types the relay's
  * Go implementation decodes (hex quantities for block numbers, JSON numbers for timestamps, UUID strings):
  * a wrong type is an invalid-params error naming the field, an absent or null field is `undefined`, and
- * fields the relay does not use (`builders`, `refundPercent`, …) are ignored as Flashbots ignores them.
+ * fields the relay does not use (`refundPercent`, …) are ignored as Flashbots ignores them.
  */
 export class ParamObject {
   private constructor(private readonly fields: Record<string, unknown>) {}
@@ -71,12 +71,53 @@ export class ParamObject {
     return value.toLowerCase();
   }
 
+  /** A list of non-empty names (builder names), lowercased and deduplicated in order. */
+  names(name: string): string[] | undefined {
+    const value = this.array(name);
+    if (value === undefined) return undefined;
+    if (!value.every((v) => typeof v === 'string' && v.trim() !== '')) {
+      throw JsonRpcError.invalidParams(`${name} must be an array of non-empty strings`);
+    }
+    return [...new Set((value as string[]).map((v) => v.trim().toLowerCase()))];
+  }
+
   address(name: string): string | undefined {
     const value = this.fields[name];
     if (value === undefined || value === null) return undefined;
     if (typeof value !== 'string' || !isAddress(value))
       throw JsonRpcError.invalidParams(`${name} must be an address`);
     return getAddress(value);
+  }
+
+  /** A field as it came, for readers with their own checks (a signed transaction). */
+  raw(name: string): unknown {
+    return this.fields[name] ?? undefined;
+  }
+
+  /** A boolean. */
+  bool(name: string): boolean | undefined {
+    const value = this.fields[name];
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'boolean') throw JsonRpcError.invalidParams(`${name} must be true or false`);
+    return value;
+  }
+
+  /** A nested object, read with the same rules. */
+  object(name: string): ParamObject | undefined {
+    const value = this.fields[name];
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'object' || Array.isArray(value))
+      throw JsonRpcError.invalidParams(`${name} must be an object`);
+    return new ParamObject(value as Record<string, unknown>);
+  }
+
+  /** One 32-byte hash, lowercased. */
+  hash(name: string): string | undefined {
+    const value = this.fields[name];
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'string' || !HASH.test(value))
+      throw JsonRpcError.invalidParams(`${name} must be a 32-byte 0x-prefixed hash`);
+    return value.toLowerCase();
   }
 
   /** A JSON array, checked for presence and shape only; its items are the caller's to read. */

@@ -25,7 +25,9 @@ export type DropReason =
   | 'replaced'
   | 'cancelled'
   /** The relay failed while placing it; its transactions were taken back out of the pool. */
-  | 'relay-error';
+  | 'relay-error'
+  /** Its target block was built by another builder, which never had it (several builders on the devnet). */
+  | 'not-building';
 
 interface BundleIdentity {
   bundleHash: string;

@@ -3,7 +3,7 @@ import { JsonRpcError } from './JsonRpcError.js';
 import { ParamObject } from './ParamObject.js';
 import { readBundleTxs } from './readBundleTxs.js';
 
-/** Reads eth_sendBundle's `[{ txs, blockNumber, minTimestamp?, maxTimestamp?, revertingTxHashes?, replacementUuid? }]`. */
+/** Reads eth_sendBundle's `[{ txs, blockNumber, minTimestamp?, maxTimestamp?, revertingTxHashes?, replacementUuid?, builders? }]`. */
 export function parseSendBundle(
   params: unknown,
   context: { signer: string; chainId: bigint; seq: number },
@@ -28,6 +28,7 @@ export function parseSendBundle(
     maxTimestampSec,
     revertingTxHashes: new Set(p.hashes('revertingTxHashes') ?? []),
     replacementUuid: p.uuid('replacementUuid') ?? null,
+    builders: p.names('builders') ?? [],
     signer: context.signer,
     seq: context.seq,
   };

@@ -8,6 +8,8 @@ import { verifyFlashbotsSignature } from './verifyFlashbotsSignature.js';
 export const MAX_BODY_BYTES = 1_000_000;
 
 export const DEBUG_LANDED_PATH = '/debug/landed';
+/** How many signed requests each method received, e.g. `{ "eth_sendBundle": 3 }`. */
+export const DEBUG_CALLS_PATH = '/debug/calls';
 
 type Id = string | number | null;
 
@@ -16,7 +18,8 @@ type Id = string | number | null;
  * is a request (else a plain-text HTTP 405/415); everything after that is answered with HTTP 200 and a
  * JSON-RPC body, errors included, so clients read the error object rather than a status. The signature is
  * checked on the raw bytes before the body is even parsed, and a request that fails it is answered with a
- * null id. `GET /debug/landed` (unsigned) reports what the relay placed and dropped, for tests.
+ * null id. `GET /debug/landed` (unsigned) reports what the relay placed and dropped, for tests, and
+ * `GET /debug/calls` how many requests each method received.
  */
 export function relayRequestHandler(deps: {
   rpc: RelayRpc;
@@ -38,6 +41,10 @@ async function handle(
   const path = new URL(req.url ?? '/', 'http://relay').pathname;
   if (req.method === 'GET' && path === DEBUG_LANDED_PATH) {
     sendJson(res, 200, await deps.report());
+    return;
+  }
+  if (req.method === 'GET' && path === DEBUG_CALLS_PATH) {
+    sendJson(res, 200, deps.rpc.calls());
     return;
   }
   if (req.method !== 'POST') {

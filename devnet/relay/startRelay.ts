@@ -4,9 +4,10 @@ import type { JsonRpcProvider } from 'ethers';
 import type { BlockProducer } from '../chain/BlockProducer.js';
 import { DevnetError } from '../chain/DevnetError.js';
 import type { Devnet } from '../Devnet.js';
+import type { BuilderInbox } from './BuilderInbox.js';
 import { BundlePlacer } from './BundlePlacer.js';
 import { BundleStore } from './BundleStore.js';
-import { DEBUG_LANDED_PATH, relayRequestHandler } from './relayRequestHandler.js';
+import { DEBUG_CALLS_PATH, DEBUG_LANDED_PATH, relayRequestHandler } from './relayRequestHandler.js';
 import { RelayLog, type RelayReport } from './RelayLog.js';
 import { RelayRpc } from './RelayRpc.js';
 
@@ -18,13 +19,30 @@ export type RelayOptions = RelayChain & {
   port?: number;
   /** Default 127.0.0.1; the relay checks signatures but is a test double, not something to expose. */
   host?: string;
+  /**
+   * The builder's name (default "flashbots"): with a builder schedule on the producer, it places bundles only
+   * into the blocks scheduled to it. Without a schedule it builds every block, whatever its name.
+   */
+  name?: string;
+  /** Makes the endpoint a Flashbots-style relay that forwards bundles to these builders when named. */
+  peers?: () => ReadonlyMap<string, BuilderInbox>;
 };
 
 export interface Relay {
+  /** The builder's lowercase name. */
+  readonly name: string;
   /** The URL to give `FlashbotsBundleProvider.create` (JSON-RPC at the root). */
   readonly url: string;
   /** `url` + `/debug/landed`: the same report as `landed()`, over HTTP. */
   readonly debugUrl: string;
+  /** `url` + `/debug/calls`: the same counts as `calls()`, over HTTP. */
+  readonly callsUrl: string;
+  /** How a relay hands this builder bundles it forwards. */
+  readonly inbox: BuilderInbox;
+  /** How many signed requests each method received (`eth_callBundle` included). */
+  calls(): Record<string, number>;
+  /** Where an auth address asked its fee refunds to go (flashbots_setFeeRefundRecipient); its own by default. */
+  refundRecipient(signer: string): string;
   /** What landed (audited against the receipts first), what was dropped and why. */
   landed(): Promise<RelayReport>;
   /** Makes the relay unreachable (connections refused) without forgetting bundles; placing goes on. */
@@ -38,17 +56,29 @@ export interface Relay {
 }
 
 /**
- * Starts a Flashbots-compatible relay for the devnet: `eth_sendBundle`, `eth_callBundle` and
- * `eth_cancelBundle` over JSON-RPC with `X-Flashbots-Signature` checked, and a hook on the block producer that
- * places each block's bundles all or nothing (see `BundlePlacer` for how, and for the limits).
+ * Starts a Flashbots-compatible relay for the devnet: `eth_sendBundle`, `eth_callBundle`, `eth_cancelBundle`,
+ * `eth_sendPrivateTransaction`, `eth_cancelPrivateTransaction` and `flashbots_setFeeRefundRecipient` over
+ * JSON-RPC with `X-Flashbots-Signature` checked, and a hook on the block producer that places each block's
+ * bundles all or nothing (see `BundlePlacer` for how, and for the limits). It is one builder: with a builder
+ * schedule on the producer it builds only its own blocks, and with `peers` it also forwards (see `RelayRpc`,
+ * and `startBuilders` for several).
  */
 export async function startRelay(options: RelayOptions): Promise<Relay> {
   const { provider, producer } = 'devnet' in options ? options.devnet : options;
   const chainId = BigInt((await provider.send('eth_chainId', [])) as string);
   const store = new BundleStore();
   const log = new RelayLog();
-  const placer = new BundlePlacer(provider, store, log);
-  const rpc = new RelayRpc({ provider, producer, store, log, chainId });
+  const name = (options.name ?? 'flashbots').toLowerCase();
+  const placer = new BundlePlacer(provider, store, log, name);
+  const rpc = new RelayRpc({
+    provider,
+    producer,
+    store,
+    log,
+    chainId,
+    name,
+    ...(options.peers ? { peers: options.peers } : {}),
+  });
   const report = async (): Promise<RelayReport> => {
     await log.audit(provider);
     return log.report();
@@ -68,8 +98,19 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   let stopped = false;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   return {
+    name,
     url,
     debugUrl: `${url}${DEBUG_LANDED_PATH}`,
+    callsUrl: `${url}${DEBUG_CALLS_PATH}`,
+    inbox: {
+      name,
+      receive: (bundle) => rpc.admit({ ...bundle, seq: store.nextSeq() }),
+      cancel: (signer, uuid) => void rpc.withdraw(signer, uuid),
+      receivePrivate: (tx) => rpc.admitPrivate({ ...tx, bundle: { ...tx.bundle, seq: store.nextSeq() } }),
+      cancelPrivate: (signer, txHash) => void store.cancelPrivate(signer, txHash),
+    },
+    refundRecipient: (signer) => rpc.refundRecipient(signer),
+    calls: () => rpc.calls(),
     landed: report,
     async down() {
       if (!listening) return;

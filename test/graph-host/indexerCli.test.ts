@@ -36,6 +36,10 @@ describe('graph host CLI', () => {
       /non-negative integer/,
     );
     expect(() => parseGraphHostArgs(['--rpcs', 'x'])).toThrow(/unknown argument --rpcs/);
+    expect(parseGraphHostArgs(['--rpc', 'http://x:1', '--lag-blocks', '3'])).toMatchObject({ lagBlocks: 3 });
+    expect(() => parseGraphHostArgs(['--rpc', 'http://x:1', '--lag-blocks', '-1'])).toThrow(
+      /non-negative integer/,
+    );
   });
 
   it('runs against a node, prints its URL, answers queries, and stops on SIGTERM', async () => {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callAtTimestamp } from '../../devnet/chain/callAtTimestamp.js';
 import { Devnet } from '../../devnet/Devnet.js';
 import { startGraphHost, type GraphHost } from '../../devnet/graph-host/GraphHost.js';
-import { createPool, MAX_TICK, MIN_TICK } from '../../devnet/scenario/pools.js';
+import { CREATE_POOL_GAS_LIMIT, createPool, MAX_TICK, MIN_TICK } from '../../devnet/scenario/pools.js';
 import { deployToken, type TestToken } from '../../devnet/scenario/tokens.js';
 import { requireDevnetBuild } from './requireDevnetBuild.js';
 import { observeSingle, type MirroredPool, type RingSlot } from './support/observeFromRing.js';
@@ -496,7 +496,9 @@ beforeAll(async () => {
   }
   // A pool that is created and never initialised: slot0 all zero, no ring at all.
   await devnet.send('createPool A/C', () =>
-    devnet.contracts.factory.getFunction('createPool')(a.address, c.address, a.twin, c.twin, 3000),
+    devnet.contracts.factory.getFunction('createPool')(a.address, c.address, a.twin, c.twin, 3000, {
+      gasLimit: CREATE_POOL_GAS_LIMIT,
+    }),
   );
   uninitialised = (await devnet.contracts.factory.getFunction('getPool')(
     a.address,

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Devnet } from '../../devnet/Devnet.js';
 import { deployArtifact } from '../../devnet/deploy/deployCore.js';
@@ -81,6 +83,25 @@ describe('the keeper as a process', () => {
     } finally {
       run.child.kill('SIGTERM');
       expect(await run.exited).toBe(0);
+    }
+  });
+
+  it('run --dry-run fails over from a first RPC that is down and a second that rate-limits', async () => {
+    const limited = createServer((_req, res) => res.writeHead(429).end('slow down'));
+    await new Promise<void>((r) => limited.listen(0, '127.0.0.1', r));
+    const limitedUrl = `http://127.0.0.1:${(limited.address() as AddressInfo).port}`;
+    const run = runKeeper([
+      'run',
+      '--dry-run',
+      ...keeperFlags({ 'rpc-urls': `http://127.0.0.1:9,${limitedUrl},${devnet.rpcUrl}` }),
+    ]);
+    try {
+      await waitForOutput(run, /block \d+ \| lag 0 \| tracked 20 \| at risk \d+ \| candidates \d+ \| plan: /);
+      expect(run.stderr()).toMatch(/RPC endpoint failing/);
+    } finally {
+      run.child.kill('SIGTERM');
+      expect(await run.exited).toBe(0);
+      await new Promise<void>((r) => limited.close(() => r()));
     }
   });
 

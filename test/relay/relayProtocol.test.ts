@@ -120,7 +120,7 @@ describe('malformed requests', () => {
     expect((await post(JSON.stringify({ jsonrpc: '2.0', id: 'x', method: 5 }))).json).toEqual(
       rpcError(-32600, /method must be a string/, 'x'),
     );
-    expect((await post(rpc('eth_sendPrivateTransaction', [{}], 'abc'))).json).toEqual(
+    expect((await post(rpc('mev_sendBundle', [{}], 'abc'))).json).toEqual(
       rpcError(-32601, 'method not found', 'abc'),
     );
   });

@@ -9,7 +9,7 @@ import { materializeDeployment } from './materializeDeployment.js';
 
 export interface GraphNodeOptions extends Pick<
   GraphHostOptions,
-  'rpcUrl' | 'chainId' | 'pollIntervalMs' | 'log' | 'onMappingLog'
+  'rpcUrl' | 'chainId' | 'pollIntervalMs' | 'lagBlocks' | 'log' | 'onMappingLog'
 > {
   port?: number;
   host?: string;
@@ -84,6 +84,7 @@ export async function startGraphNode(options: GraphNodeOptions): Promise<GraphNo
       subgraphName: name,
       deploymentId: manifestCid,
       pollIntervalMs: options.pollIntervalMs,
+      lagBlocks: options.lagBlocks,
       log: options.log,
       onMappingLog: options.onMappingLog,
     });

@@ -17,6 +17,8 @@ export interface IndexerStatus {
   /** The store's head: the last block indexed (or the block a handler failed at). */
   head: BlockPtr | undefined;
   chainHead: number | undefined;
+  /** How many blocks indexing is held behind the chain head (see `IndexerOptions.lagBlocks`). */
+  lagBlocks: number;
   /** Why the last step did not succeed (a node failure being retried, a handler failure, a crash). */
   lastError: string | undefined;
   blocksProcessed: number;
@@ -42,7 +44,19 @@ export interface IndexerOptions {
   /** Backoff after a node failure: doubles from the first delay up to the cap. */
   retryInitialMs?: number;
   retryMaxMs?: number;
+  /**
+   * Holds indexing this many blocks behind the chain head, as a hosted subgraph that lags does: the store
+   * head (so `_meta.block` and every query) is at most head − lagBlocks. Default 0.
+   */
+  lagBlocks?: number;
   log?: (entry: IndexerLogEntry) => void;
+}
+
+function checkLag(lagBlocks: number): number {
+  if (!Number.isInteger(lagBlocks) || lagBlocks < 0) {
+    throw new GraphHostError(`the subgraph lag must be a whole number of blocks >= 0, got ${lagBlocks}`);
+  }
+  return lagBlocks;
 }
 
 function blockPtr(block: RpcBlock): BlockPtr {
@@ -68,6 +82,7 @@ export class Indexer {
   private readonly maxRangeBlocks: number;
   private readonly retryInitialMs: number;
   private readonly retryMaxMs: number;
+  private lagBlocks: number;
   private state: IndexerState = 'starting';
   private chainHead: number | undefined;
   private lastError: string | undefined;
@@ -85,6 +100,16 @@ export class Indexer {
     this.maxRangeBlocks = options.maxRangeBlocks ?? 500;
     this.retryInitialMs = options.retryInitialMs ?? 250;
     this.retryMaxMs = options.retryMaxMs ?? 10_000;
+    this.lagBlocks = checkLag(options.lagBlocks ?? 0);
+  }
+
+  /**
+   * Changes the lag while running. A smaller lag is caught up at once; a larger one holds the store where it
+   * is until the chain is that far ahead (indexed blocks are never dropped for it: only a reorg does that).
+   */
+  setLagBlocks(lagBlocks: number): void {
+    this.lagBlocks = checkLag(lagBlocks);
+    this.wake?.();
   }
 
   status(): IndexerStatus {
@@ -92,6 +117,7 @@ export class Indexer {
       state: this.state,
       head: this.options.store.head(),
       chainHead: this.chainHead,
+      lagBlocks: this.lagBlocks,
       lastError: this.lastError,
       blocksProcessed: this.blocksProcessed,
       triggersProcessed: this.triggersProcessed,
@@ -122,7 +148,8 @@ export class Indexer {
   /**
    * Resolves with the store head once it is at `target` (a block number, or a hash that must be the head or
    * one of its indexed ancestors). Rejects when indexing failed (a handler error: the block the error is at
-   * holds none of its changes) or crashed, or after `timeoutMs`.
+   * holds none of its changes) or crashed, or after `timeoutMs`. With a lag, a block is reached only once the
+   * chain is `lagBlocks` past it.
    */
   async waitFor(target: { number?: number; hash?: string }, timeoutMs = 30_000): Promise<BlockPtr> {
     const deadline = Date.now() + timeoutMs;
@@ -225,12 +252,15 @@ export class Indexer {
       return false;
     }
     const next = head ? head.number + 1 : this.dataSources.firstBlock;
-    if (next > this.chainHead) {
+    // The reorg check above still runs on every step: a lagging store head can be reorged away too (a branch
+    // deeper than the lag, or a chain that got shorter than the store head).
+    const target = this.chainHead - this.lagBlocks;
+    if (next > target) {
       this.state = 'synced';
       return false;
     }
     this.state = 'syncing';
-    const to = Math.min(this.chainHead, next + this.maxRangeBlocks - 1);
+    const to = Math.min(target, next + this.maxRangeBlocks - 1);
     return (await this.indexRange(next, to)) > 0;
   }
 

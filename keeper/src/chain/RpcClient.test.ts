@@ -120,6 +120,18 @@ describe('RpcClient failover', () => {
     }
   });
 
+  it('an endpoint whose eth_chainId answers an error is failed over, not taken as the answer', async () => {
+    const first = await fakeRpc({ kind: 'rpc-error', code: -32000 });
+    const second = await fakeRpc({ kind: 'ok', head: 9 });
+    const rpc = new RpcClient([first.url, second.url], 31337);
+    try {
+      expect(await rpc.send('eth_blockNumber', [])).toBe('0x9');
+      expect(rpc.states()[0]?.state).toBe('failing');
+    } finally {
+      rpc.destroy();
+    }
+  });
+
   it('an answered error (a revert) is thrown to the caller without failing over', async () => {
     const first = await fakeRpc({ kind: 'ok' });
     const second = await fakeRpc({ kind: 'ok' });
@@ -219,6 +231,22 @@ describe('RpcClient failover', () => {
     } finally {
       rpc.destroy();
     }
+  });
+
+  it('uses http(s) endpoints only, says so for a ws one, and refuses a list without http(s)', async () => {
+    const good = await fakeRpc({ kind: 'ok', head: 3 });
+    const events: string[] = [];
+    const rpc = new RpcClient(['ws://127.0.0.1:1', good.url], 31337, {
+      onEvent: (e) => events.push(e.reason),
+    });
+    try {
+      expect(rpc.states().map((s) => s.url)).toEqual([good.url]);
+      expect(events.join()).toMatch(/ws\(s\) endpoints are not used yet/);
+      expect((await rpc.readHead()).number).toBe(3);
+    } finally {
+      rpc.destroy();
+    }
+    expect(() => new RpcClient(['wss://node.example/key'], 1)).toThrow(/at least one http\(s\) URL/);
   });
 
   it('never prints the path or query of an endpoint URL (API keys live there)', () => {

@@ -6,7 +6,8 @@ import {
   type JsonRpcPayload,
   type JsonRpcResult,
 } from 'ethers';
-import { KeeperError } from '../errors/KeeperError.js';
+import { ConfigError, KeeperError } from '../errors/KeeperError.js';
+import { redactUrl } from '../errors/redactUrl.js';
 import type { HeadBlock } from '../model/HeadBlock.js';
 import { classifyRpcFailure, type RpcFailure } from './classifyRpcFailure.js';
 
@@ -23,6 +24,7 @@ export class RpcAnswerError extends KeeperError {
 }
 
 export type { HeadBlock } from '../model/HeadBlock.js';
+export { redactUrl } from '../errors/redactUrl.js';
 
 /** One endpoint could not serve a request (down, HTTP error, rate limit, timeout): the pool tries the next. */
 export class RpcEndpointError extends KeeperError {
@@ -57,17 +59,6 @@ function describeFailure(failure: RpcFailure): string {
   if (failure.kind === 'http') return `HTTP ${failure.status}`;
   if (failure.kind === 'rpc') return `JSON-RPC error ${failure.code}`;
   return failure.kind;
-}
-
-/** Endpoint URLs often carry an API key in the path or query: logs show the origin only. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    const hidden = parsed.pathname.length > 1 || parsed.search !== '' || parsed.username !== '';
-    return hidden ? `${parsed.protocol}//${parsed.host}/…` : `${parsed.protocol}//${parsed.host}`;
-  } catch {
-    return '(unparseable URL)';
-  }
 }
 
 interface RawBlockHeader {
@@ -162,7 +153,18 @@ export class RpcClient {
     private readonly options: RpcClientOptions = {},
   ) {
     if (urls.length === 0) throw new KeeperError('no RPC URL configured');
-    this.endpoints = urls.map((url, i) => new Endpoint(url, i));
+    // Requests go over HTTP; a ws(s) endpoint would only serve newHeads, which this keeper does not subscribe
+    // to yet (it polls): said once, and refused when nothing else is configured.
+    const http = urls.filter((url) => /^https?:/i.test(url));
+    if (http.length === 0)
+      throw new ConfigError('rpcUrls needs at least one http(s) URL (ws(s) is not used yet)');
+    for (const url of urls.filter((u) => !/^https?:/i.test(u)))
+      options.onEvent?.({
+        url: redactUrl(url),
+        state: 'failing',
+        reason: 'ws(s) endpoints are not used yet: polling over http(s)',
+      });
+    this.endpoints = http.map((url, i) => new Endpoint(url, i));
     this.timeoutMs = options.timeoutMs ?? 5000;
     this.lagToleranceBlocks = options.lagToleranceBlocks ?? 1;
     this.now = options.now ?? Date.now;
@@ -179,7 +181,7 @@ export class RpcClient {
     const failures: RpcEndpointError[] = [];
     for (const endpoint of this.ordered()) {
       try {
-        await this.ensureChain(endpoint);
+        await this.ensureChainOrFail(endpoint);
         const result = await this.request(endpoint, method, params);
         this.succeeded(endpoint);
         return result;
@@ -280,6 +282,16 @@ export class RpcClient {
     const rank = (e: Endpoint) =>
       e.consecutiveFailures === 0 ? (e.lagging ? 1 : 0) : e.retryAtMs <= now ? 2 : 3;
     return this.endpoints.filter((e) => !e.wrongChain).sort((a, b) => rank(a) - rank(b) || a.index - b.index);
+  }
+
+  /** As ensureChain, but an answered error to eth_chainId is the endpoint's failure, not the caller's answer. */
+  private async ensureChainOrFail(endpoint: Endpoint): Promise<void> {
+    try {
+      await this.ensureChain(endpoint);
+    } catch (err) {
+      if (!(err instanceof RpcAnswerError)) throw err;
+      throw new RpcEndpointError(endpoint.url, { kind: 'rpc', code: err.code ?? 0 }, { cause: err });
+    }
   }
 
   private async ensureChain(endpoint: Endpoint): Promise<void> {

@@ -1,6 +1,7 @@
 import { Interface, type AbstractProvider } from 'ethers';
 import type { Logger } from 'pino';
 import { ConfigError, formatErrorChain } from '../errors/KeeperError.js';
+import { redactUrl } from '../errors/redactUrl.js';
 import { NotActingError } from '../ingest/NotActingError.js';
 import type { SubgraphClient, SubgraphMeta } from '../ingest/SubgraphClient.js';
 import { WrongChainError, type RpcClient } from './RpcClient.js';
@@ -36,7 +37,7 @@ async function waitForSubgraph(options: {
       const meta = await options.subgraph.meta();
       if (meta.hasIndexingErrors) {
         throw new ConfigError(
-          `the subgraph at ${options.subgraph.url} has indexing errors (stuck at block ${meta.block.number})`,
+          `the subgraph at ${redactUrl(options.subgraph.url)} has indexing errors (stuck at block ${meta.block.number})`,
         );
       }
       if (head - meta.block.number <= options.maxLagBlocks) return meta;
@@ -116,7 +117,7 @@ export async function startupChecks(options: {
   const beyond = await options.subgraph.positionExists(onChain, meta.block.hash);
   if (!newest || beyond) {
     throw new ConfigError(
-      `the subgraph at ${options.subgraph.url} does not index MarginModule ${marginModule}: at block ${meta.block.number} the contract has ${onChain} positions, the subgraph ${newest ? 'more' : 'fewer'}`,
+      `the subgraph at ${redactUrl(options.subgraph.url)} does not index MarginModule ${marginModule}: at block ${meta.block.number} the contract has ${onChain} positions, the subgraph ${newest ? 'more' : 'fewer'}`,
     );
   }
   return { factory: factory.toLowerCase(), positionIndex: onChain, subgraphBlock: meta.block.number };

@@ -33,16 +33,12 @@ export async function runCommand(options: {
   /** Called once a head block is planned and its plan sent (the devnet paces its blocks on it). */
   onBlockHandled?: (blockNumber: number) => void;
 }): Promise<number> {
-  const dryRun =
-    options.flags['dry-run'] === true ||
-    options.flags['dry-run'] === 'true' ||
-    options.env.DEX223_KEEPER_DRY_RUN === 'true';
-  if (!dryRun) {
-    const { config: file, ...flags } = options.flags;
-    checkExecutionConfig(
-      loadConfig({ file: typeof file === 'string' ? file : undefined, env: options.env, flags }),
-    );
-  }
+  // Checked before anything starts: a keeper that could not send says which setting is missing at once.
+  // dryRun is the config's boolean (flag, env or file), not a guess at a flag's spelling.
+  const { config: file, ...flags } = options.flags;
+  const early = loadConfig({ file: typeof file === 'string' ? file : undefined, env: options.env, flags });
+  const dryRun = early.dryRun;
+  if (!dryRun) checkExecutionConfig(early);
   // A subgraph that is down or behind is waited for (the keeper recovers by itself), saying why it does not act.
   const keeper = await startKeeper({
     flags: options.flags,

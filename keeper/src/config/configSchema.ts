@@ -112,14 +112,7 @@ const signer = z.union([
     .strict(),
 ]);
 
-/** How liquidations leave the keeper: bundles to relays, a private transaction RPC, or the public mempool. */
-const submissionMode = z.enum(['bundle', 'private-rpc', 'public']);
-
 const executionDefaults = {
-  mode: 'bundle' as const,
-  fallback: 'none' as const,
-  relays: [],
-  signerPool: [],
   targetBlocks: 1,
   profitShareBps: 1000,
   minPriorityFee: 10n ** 8n,
@@ -131,52 +124,75 @@ const executionDefaults = {
   bumpBps: 1250,
 };
 
-const execution = z
-  .object({
-    mode: submissionMode.default(executionDefaults.mode),
-    /** Used, and said so, when the mode's endpoints are all unreachable; 'none' waits for them. */
-    fallback: z
-      .union([submissionMode.exclude(['bundle']), z.literal('none')])
-      .default(executionDefaults.fallback),
-    /** Flashbots-compatible relays and builders (eth_sendBundle): every bundle goes to each of them. */
-    relays: z.array(url).default(executionDefaults.relays),
-    /** eth_sendPrivateTransaction endpoint (Flashbots Protect style) for the 'private-rpc' mode. */
-    privateRpcUrl: url.optional(),
-    /** More liquidator keys: freezes are spread over them so one key's bundle never waits on another's. */
-    signerPool: z.array(signer).default(executionDefaults.signerPool),
-    /** Receives the liquidation rewards; default: the key that sends the completion. */
-    rewardReceiver: address.optional(),
-    /**
-     * A bundle targets this many blocks from the next one and is re-planned after the last. Above 1, a key's
-     * newer bundle may reuse the nonce of an older one still pending: only one of them can land.
-     */
-    targetBlocks: z.coerce.number().int().min(1).max(5).default(executionDefaults.targetBlocks),
-    /**
-     * Share of a call's expected profit bid as priority fee, in basis points; at most half, so a freeze and
-     * its completion together never bid more than the whole profit.
-     */
-    profitShareBps: z.coerce.number().int().min(0).max(5000).default(executionDefaults.profitShareBps),
-    /** Priority fee per gas never below this (gwei). */
-    minPriorityFee: gweiAmount.default(executionDefaults.minPriorityFee),
-    /** Max fee per gas never above this (gwei): a block whose base fee is higher gets no transaction. */
-    maxGasPrice: gweiAmount.default(executionDefaults.maxGasPrice),
-    /** Max fee per gas = this × the next block's base fee + the priority fee (covers base fee rises). */
-    baseFeeMultiplier: z.coerce.number().int().min(1).max(10).default(executionDefaults.baseFeeMultiplier),
-    /** Gas limit = the plan's gas units plus this margin, in basis points. */
-    gasLimitMarginBps: z.coerce
-      .number()
-      .int()
-      .min(0)
-      .max(50_000)
-      .default(executionDefaults.gasLimitMarginBps),
-    relayTimeoutMs: z.coerce.number().int().positive().default(executionDefaults.relayTimeoutMs),
-    /** Public mempool: a transaction still pending after this many blocks is replaced with higher fees. */
-    bumpAfterBlocks: z.coerce.number().int().positive().default(executionDefaults.bumpAfterBlocks),
-    /** Public mempool: each replacement raises both fees by this much (nodes want at least 10 %). */
-    bumpBps: z.coerce.number().int().min(1000).max(10_000).default(executionDefaults.bumpBps),
-  })
-  .strict()
-  .default(executionDefaults);
+/** Settings every submission mode shares. */
+const executionCommon = {
+  /** More liquidator keys: freezes are spread over them so one key's bundle never waits on another's. */
+  signerPool: z.array(signer).default([]),
+  /** Receives the liquidation rewards; default: the key that sends the completion. */
+  rewardReceiver: address.optional(),
+  /**
+   * A bundle targets this many blocks from the next one and is re-planned after the last. Above 1, a key's
+   * newer bundle may reuse the nonce of an older one still pending: only one of them can land.
+   */
+  targetBlocks: z.coerce.number().int().min(1).max(5).default(executionDefaults.targetBlocks),
+  /**
+   * Share of a call's expected profit bid as priority fee, in basis points; at most half, so a freeze and
+   * its completion together never bid more than the whole profit.
+   */
+  profitShareBps: z.coerce.number().int().min(0).max(5000).default(executionDefaults.profitShareBps),
+  /** Priority fee per gas never below this (gwei). */
+  minPriorityFee: gweiAmount.default(executionDefaults.minPriorityFee),
+  /** Max fee per gas never above this (gwei): a block whose base fee is higher gets no transaction. */
+  maxGasPrice: gweiAmount.default(executionDefaults.maxGasPrice),
+  /** Max fee per gas = this × the next block's base fee + the priority fee (covers base fee rises). */
+  baseFeeMultiplier: z.coerce.number().int().min(1).max(10).default(executionDefaults.baseFeeMultiplier),
+  /** Gas limit = the plan's gas units plus this margin, in basis points. */
+  gasLimitMarginBps: z.coerce.number().int().min(0).max(50_000).default(executionDefaults.gasLimitMarginBps),
+  relayTimeoutMs: z.coerce.number().int().positive().default(executionDefaults.relayTimeoutMs),
+  /** Public mempool: a transaction still pending after this many blocks is replaced with higher fees. */
+  bumpAfterBlocks: z.coerce.number().int().positive().default(executionDefaults.bumpAfterBlocks),
+  /** Public mempool: each replacement raises both fees by this much (nodes want at least 10 %). */
+  bumpBps: z.coerce.number().int().min(1000).max(10_000).default(executionDefaults.bumpBps),
+};
+
+/**
+ * How liquidations leave the keeper, one shape per mode (a setting another mode would ignore is an error):
+ * bundles to relays (falling back, when every relay is down, to a private RPC or the public mempool), a
+ * private transaction RPC (falling back to the public mempool), or the public mempool alone. The mode
+ * defaults to bundles. Endpoints are checked when sending starts (a dry run needs none).
+ */
+const execution = z.preprocess(
+  (raw) =>
+    raw === undefined
+      ? { mode: 'bundle' }
+      : typeof raw === 'object' && raw !== null && !('mode' in raw)
+        ? { ...raw, mode: 'bundle' }
+        : raw,
+  z.discriminatedUnion('mode', [
+    z
+      .object({
+        mode: z.literal('bundle'),
+        /** Used, and said so, when every relay is unreachable; 'none' waits for them. */
+        fallback: z.enum(['private-rpc', 'public', 'none']).default('none'),
+        /** Flashbots-compatible relays and builders (eth_sendBundle): every bundle goes to each of them. */
+        relays: z.array(url).default([]),
+        /** eth_sendPrivateTransaction endpoint, for the 'private-rpc' fallback. */
+        privateRpcUrl: url.optional(),
+        ...executionCommon,
+      })
+      .strict(),
+    z
+      .object({
+        mode: z.literal('private-rpc'),
+        fallback: z.enum(['public', 'none']).default('none'),
+        /** eth_sendPrivateTransaction endpoint (Flashbots Protect style). */
+        privateRpcUrl: url.optional(),
+        ...executionCommon,
+      })
+      .strict(),
+    z.object({ mode: z.literal('public'), ...executionCommon }).strict(),
+  ]),
+);
 
 export const configSchema = z
   .object({

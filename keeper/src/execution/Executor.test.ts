@@ -289,3 +289,41 @@ describe('Executor, relays down', () => {
     expect(report.sent.map((s) => [s.mode, s.relaysAccepted])).toEqual([['bundle', 1]]);
   });
 });
+
+describe('Executor boundaries and waste', () => {
+  it('a submission whose receipt cannot be read stays in flight; the others settle', async () => {
+    const positions = new Map([
+      [1n, makePosition({ positionId: 1n })],
+      [2n, makePosition({ positionId: 2n })],
+    ]);
+    const { chain, relays, inFlight, executor } = world({}, positions, 1);
+    await executor.onBlock(HEAD, plan(freezes(1n, 2n)));
+    const [first, second] = relays[0]!.sent[0]!.txs as string[];
+    chain.land(second as string, 101);
+    const send = chain.send.bind(chain);
+    chain.send = async (method, params) => {
+      if (method === 'eth_getTransactionReceipt' && params[0] === keccak256(first as string))
+        throw new Error('socket hang up');
+      return send(method, params);
+    };
+    const next = await executor.onBlock(head(101), null);
+    expect(next.outcomes.map((o) => [o.positionId, o.outcome])).toEqual([[2n, 'included']]);
+    expect([...inFlight.keys()]).toEqual([1n]);
+  });
+
+  it('wasted_gas_wei: gas on a position whose completion has not landed, cleared when it does', async () => {
+    const positions = new Map([[1n, makePosition({ positionId: 1n })]]);
+    const { chain, relays, executor } = world({}, positions, 1);
+    await executor.onBlock(HEAD, plan(freezes(1n)));
+    chain.land(relays[0]!.sent[0]!.txs[0] as string, 101);
+    await executor.onBlock(head(101), null);
+    expect(executor.totals.wastedGasWei).toBe(200_000n * gwei);
+    expect(executor.ledger.spend(1n)).toMatchObject({ freezesLanded: 1, rewarded: false });
+    const complete = makeAction({ positionId: 1n, sender: ME, kind: 'complete' });
+    await executor.onBlock(head(101), plan([complete], 102n));
+    chain.land(relays[0]!.sent[1]!.txs[0] as string, 102);
+    await executor.onBlock(head(102), null);
+    expect(executor.totals.wastedGasWei).toBe(0n);
+    expect(executor.totals.gasSpentWei).toBe(400_000n * gwei);
+  });
+});

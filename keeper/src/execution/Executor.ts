@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { RpcClient } from '../chain/RpcClient.js';
 import type { ActionKind, InFlightAction, Plan, PlannedAction } from '../decision/types.js';
-import { KeeperError } from '../errors/KeeperError.js';
+import { KeeperError, formatErrorChain } from '../errors/KeeperError.js';
 import type { BlockRef } from '../ingest/SubgraphMirror.js';
 import type { Address, PositionState } from '../model/types.js';
 import { nextBaseFee } from '../run/predictFees.js';
@@ -16,7 +16,7 @@ import { KeyRing, type TxSigner } from './KeyRing.js';
 import { NonceManager } from './NonceManager.js';
 import { sendBundles } from './sendBundles.js';
 import { sendOneByOne } from './sendOneByOne.js';
-import { SubmissionBook } from './SubmissionBook.js';
+import { SubmissionBook, type Submission } from './SubmissionBook.js';
 import { tendPublicTx } from './tendPublicTx.js';
 import type { ActionOutcome, BlockContext, ExecutionReport, SubmissionMode } from './types.js';
 
@@ -231,28 +231,24 @@ export class Executor {
     const outcomes: ActionOutcome[] = [];
     const landedNow = new Map<bigint, ActionKind>();
     const ours = new Set(this.addresses);
-    const { rpc, relays, privateRpc, settings, log } = this.deps;
+    const { relays, log } = this.deps;
     for (const [id, submission] of this.book.entries()) {
       if (headBlock < submission.firstTargetBlock) continue;
-      const found = await findReceipt(rpc, [
-        ...submission.txHashes,
-        ...(submission.cancelHash ? [submission.cancelHash] : []),
-      ]);
-      const position = this.deps.positionOf(submission.positionId);
+      // Per-position boundary: a submission we cannot settle now stays in the book (still in flight for the
+      // decision) and is tried again next block; the others settle.
       let classified: ClassifiedOutcome | null;
-      if (found !== null && found.hash === submission.cancelHash) {
-        const why = takenBy(submission.kind, position, ours) ?? 'no longer needed';
-        classified = {
-          outcome: 'cancelled',
-          blockNumber: found.receipt.blockNumber,
-          gasCostWei: found.receipt.gasUsed * found.receipt.effectiveGasPriceWei,
-          detail: `replaced by a no-op in block ${found.receipt.blockNumber}: ${why}`,
-        };
-      } else if (found === null && submission.mode === 'public') {
-        const tender = { rpc, privateRpc, keys: this.keys, book: this.book, settings, log };
-        classified = await tendPublicTx(tender, submission, position, ours, headBlock);
-      } else {
-        classified = classifyOutcome(submission, found?.receipt ?? null, position, ours, headBlock);
+      try {
+        classified = await this.classify(submission, headBlock, ours);
+      } catch (err) {
+        log.error(
+          {
+            positionId: submission.positionId.toString(),
+            kind: submission.kind,
+            error: formatErrorChain(err),
+          },
+          'cannot settle this submission this block; trying again next block',
+        );
+        continue;
       }
       if (classified === null) continue;
       this.book.settle(id);
@@ -273,6 +269,34 @@ export class Executor {
       });
     }
     return { outcomes, landedNow };
+  }
+
+  /** What became of one submission, from its receipts and the indexed position; null while it may still land. */
+  private async classify(
+    submission: Submission,
+    headBlock: bigint,
+    ours: ReadonlySet<Address>,
+  ): Promise<ClassifiedOutcome | null> {
+    const { rpc, privateRpc, settings, log } = this.deps;
+    const found = await findReceipt(rpc, [
+      ...submission.txHashes,
+      ...(submission.cancelHash ? [submission.cancelHash] : []),
+    ]);
+    const position = this.deps.positionOf(submission.positionId);
+    if (found !== null && found.hash === submission.cancelHash) {
+      const why = takenBy(submission.kind, position, ours) ?? 'no longer needed';
+      return {
+        outcome: 'cancelled',
+        blockNumber: found.receipt.blockNumber,
+        gasCostWei: found.receipt.gasUsed * found.receipt.effectiveGasPriceWei,
+        detail: `replaced by a no-op in block ${found.receipt.blockNumber}: ${why}`,
+      };
+    }
+    if (found === null && submission.mode === 'public') {
+      const tender = { rpc, privateRpc, keys: this.keys, book: this.book, settings, log };
+      return tendPublicTx(tender, submission, position, ours, headBlock);
+    }
+    return classifyOutcome(submission, found?.receipt ?? null, position, ours, headBlock);
   }
 
   /** Best effort: a bundle for later blocks whose step someone else took would only be dropped there anyway. */

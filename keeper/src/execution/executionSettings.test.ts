@@ -46,7 +46,10 @@ describe('execution configuration', () => {
         'execution.profit-share-bps': '2500',
       },
     });
-    expect(config.execution.relays).toEqual(['http://relay.one:1', 'https://relay.two/rpc']);
+    expect(config.execution.mode === 'bundle' && config.execution.relays).toEqual([
+      'http://relay.one:1',
+      'https://relay.two/rpc',
+    ]);
     const settings = executionSettings(config.execution);
     expect(settings.fees).toMatchObject({
       maxGasPriceWei: 30n * gwei,
@@ -64,6 +67,10 @@ describe('execution configuration', () => {
     [{ 'execution.fallback': 'bundle' }, 'execution.fallback'],
     [{ 'execution.relays': 'ftp://relay' }, 'not an http(s)/ws(s) URL'],
     [{ 'execution.bump-bps': '500' }, 'execution.bumpBps'],
+    // One shape per mode: a setting another mode would ignore is an error, not silently dropped.
+    [{ 'execution.mode': 'public', 'execution.relays': 'http://r:1' }, 'Unrecognized key'],
+    [{ 'execution.mode': 'public', 'execution.fallback': 'none' }, 'Unrecognized key'],
+    [{ 'execution.mode': 'private-rpc', 'execution.fallback': 'private-rpc' }, 'execution.fallback'],
   ])('refuses %j', (flags, problem) => {
     expect(() => loadConfig({ env: minimal, flags })).toThrow(problem);
   });

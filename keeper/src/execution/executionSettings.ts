@@ -18,7 +18,7 @@ export interface ExecutionSettings {
 export function executionSettings(execution: KeeperConfig['execution']): ExecutionSettings {
   return {
     mode: execution.mode,
-    fallback: execution.fallback,
+    fallback: execution.mode === 'public' ? 'none' : execution.fallback,
     targetBlocks: execution.targetBlocks,
     fees: {
       profitShareBps: BigInt(execution.profitShareBps),

@@ -23,12 +23,14 @@ export function checkExecutionConfig(config: KeeperConfig): void {
         'or signer.passwordEnv) or signer.privateKey, or pass --dry-run to only print the plan',
     );
   }
-  const modes = new Set([execution.mode, execution.fallback]);
   if (execution.mode === 'bundle' && execution.relays.length === 0)
     throw new ConfigError('execution.mode is bundle but execution.relays lists no relay');
-  if (modes.has('private-rpc') && !execution.privateRpcUrl)
+  const usesPrivateRpc =
+    execution.mode === 'private-rpc' || (execution.mode === 'bundle' && execution.fallback === 'private-rpc');
+  const privateRpcUrl = execution.mode === 'public' ? undefined : execution.privateRpcUrl;
+  if (usesPrivateRpc && !privateRpcUrl)
     throw new ConfigError('execution uses the private-rpc mode but execution.privateRpcUrl is not set');
-  if ((execution.mode === 'bundle' || modes.has('private-rpc')) && !config.flashbotsAuthKey)
+  if ((execution.mode === 'bundle' || usesPrivateRpc) && !config.flashbotsAuthKey)
     throw new ConfigError(
       'relay requests are signed with flashbotsAuthKey (a key of its own, holding no funds), which is not set',
     );
@@ -78,15 +80,17 @@ export async function startExecution(options: {
       chainId: config.chainId,
       timeoutMs: execution.relayTimeoutMs,
     });
-  const relays = authSigner ? execution.relays.map(relayOf) : [];
+  const relays = authSigner && execution.mode === 'bundle' ? execution.relays.map(relayOf) : [];
+  const privateRpcUrl = execution.mode === 'public' ? undefined : execution.privateRpcUrl;
+  const settings = executionSettings(execution);
   const executor = new Executor({
     chainId: config.chainId,
     marginModule: config.marginModule,
     rpc: options.rpc,
     signers,
     relays,
-    privateRpc: authSigner && execution.privateRpcUrl ? relayOf(execution.privateRpcUrl) : null,
-    settings: executionSettings(execution),
+    privateRpc: authSigner && privateRpcUrl ? relayOf(privateRpcUrl) : null,
+    settings,
     inFlight: options.inFlight,
     positionOf: options.positionOf,
     ledger: options.ledger,
@@ -95,7 +99,7 @@ export async function startExecution(options: {
   log.info(
     {
       mode: execution.mode,
-      fallback: execution.fallback,
+      fallback: settings.fallback,
       relays: relays.map((r) => r.name),
       keys: executor.addresses,
       relayAuth: authSigner?.address,

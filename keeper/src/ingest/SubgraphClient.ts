@@ -1,4 +1,5 @@
 import { ClientError, GraphQLClient } from 'graphql-request';
+import { redactUrl } from '../errors/redactUrl.js';
 import { NotActingError } from './NotActingError.js';
 import { META_QUERY, pageQuery, type EntityKind } from './subgraphQueries.js';
 
@@ -42,7 +43,7 @@ export class SubgraphClient {
         throw new NotActingError(`subgraph query failed: ${message}`, { cause: err });
       }
       const reason = err instanceof Error ? err.message : String(err);
-      throw new NotActingError(`subgraph unreachable at ${this.url}: ${reason}`, { cause: err });
+      throw new NotActingError(`subgraph unreachable at ${redactUrl(this.url)}: ${reason}`, { cause: err });
     }
     // `{"data": null}`, a list, a string: an answer without data is no answer, never "nothing there".
     if (typeof data !== 'object' || data === null || Array.isArray(data))

@@ -87,4 +87,9 @@ export class KeeperMetrics {
     labelNames: ['address'] as const,
     registers: [this.registry],
   });
+  readonly heldBack = new Gauge({
+    name: 'keeper_positions_held_back',
+    help: 'Positions changed in blocks the subgraph has not indexed yet (not acted on until it has)',
+    registers: [this.registry],
+  });
 }

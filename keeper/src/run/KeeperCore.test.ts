@@ -21,11 +21,18 @@ const abi = new Interface([
   'function multicall(bytes[] data) payable returns (bytes[] results)',
   'function positionIndex() view returns (uint256)',
   'function orderIndex() view returns (uint256)',
+  'function slot0() view returns (uint160 sqrtPriceX96, int24 tick, uint16 observationIndex, uint16 observationCardinality, uint16 observationCardinalityNext, uint8 feeProtocol, bool unlocked)',
+  'function liquidity() view returns (uint128)',
+  'event PositionDeposit(uint256 indexed positionId, address indexed asset, uint256 amount)',
 ]);
 
 /** The chain as the fake RPC serves it: heads by number, each position's (debt, value), and every call made. */
 const chain = {
   head: 10,
+  /** How many blocks the subgraph is behind. */
+  lag: 0,
+  /** Module logs in the blocks the subgraph has not indexed. */
+  logs: [] as object[],
   status: new Map<bigint, [bigint, bigint]>(),
   calls: [] as string[],
 };
@@ -56,11 +63,15 @@ function rpcAnswer(method: string, params: unknown[]): unknown {
       const tag = params[0] as string;
       return header(tag === 'latest' ? chain.head : Number(BigInt(tag)));
     }
+    case 'eth_getLogs':
+      return chain.logs;
     case 'eth_getBlockByHash':
       return header(Number(BigInt(params[0] as string)));
     case 'eth_call': {
       const data = (params[0] as { data: string }).data;
       const call = abi.parseTransaction({ data });
+      if (call?.name === 'slot0') return abi.encodeFunctionResult('slot0', [2n ** 96n, 0, 0, 1, 1, 0, true]);
+      if (call?.name === 'liquidity') return abi.encodeFunctionResult('liquidity', [10n ** 18n]);
       if (call?.name === 'positionIndex' || call?.name === 'orderIndex')
         return abi.encodeFunctionResult(call.name, [100n]);
       if (call?.name === 'multicall') {
@@ -135,10 +146,26 @@ const orderRow = {
   stale: false,
 };
 
+const poolRow = {
+  id: addr(0x50),
+  address: addr(0x50),
+  fee: 3000,
+  token0Erc20: addr(1),
+  token1Erc20: addr(2),
+  token0Erc223: addr(0x11),
+  token1Erc223: addr(0x12),
+  initialized: true,
+  sqrtPriceX96: (2n ** 95n).toString(),
+  tick: -13863,
+  liquidity: '1000',
+};
+
 /** The subgraph as the fake source serves it, and what the mirror asked for. */
 let source: SubgraphSource & { fetched: string[]; fail?: Error };
 beforeEach(() => {
   chain.head = 10;
+  chain.lag = 0;
+  chain.logs = [];
   chain.status = new Map([
     [1n, [1001n, 1000n]],
     [2n, [1000n, 2000n]],
@@ -148,8 +175,9 @@ beforeEach(() => {
     fetched: [],
     async meta() {
       if (source.fail) throw source.fail;
+      const indexed = chain.head - chain.lag;
       return {
-        block: { number: chain.head, hash: hashOf(chain.head), timestampSec: 0 },
+        block: { number: indexed, hash: hashOf(indexed), timestampSec: 0 },
         deployment: 'Qm',
         hasIndexingErrors: false,
       };
@@ -158,7 +186,7 @@ beforeEach(() => {
       source.fetched.push(`${kind}:${mode}`);
       if (kind === 'positions') return [positionRow(1), positionRow(2)];
       if (kind === 'orders') return [orderRow];
-      return [];
+      return [poolRow];
     },
   };
 });
@@ -170,7 +198,7 @@ function newCore() {
       'rpc-urls': rpcUrl,
       'subgraph-url': 'http://127.0.0.1:1/unused',
       'margin-module': MM,
-      'subgraph.max-lag-blocks': '0',
+      'subgraph.max-lag-blocks': '2',
       'subgraph.head-wait-ms': '50',
     },
   });
@@ -259,6 +287,43 @@ describe('KeeperCore with fake I/O', () => {
       core.ledger.record(1n, 'freeze', 'included', 10n ** 17n);
       const outcome = await core.processBlock(headAt(10));
       expect(outcome.kind === 'planned' && outcome.plan.actions).toEqual([]);
+    } finally {
+      rpc.destroy();
+    }
+  });
+
+  it('while the subgraph lags: pools overlaid from the chain, positions touched since held back until indexed', async () => {
+    const { core, rpc } = newCore();
+    try {
+      chain.lag = 1;
+      const deposit = abi.encodeEventLog('PositionDeposit', [1n, addr(2), 5n]);
+      chain.logs = [
+        {
+          address: MM,
+          topics: deposit.topics,
+          data: deposit.data,
+          blockNumber: '0xa',
+          blockHash: hashOf(10),
+          transactionHash: hashOf(99),
+          transactionIndex: '0x0',
+          logIndex: '0x0',
+          removed: false,
+        },
+      ];
+      const lagging = await core.processBlock(headAt(10));
+      expect(lagging).toMatchObject({ kind: 'planned', lagBlocks: 1 });
+      if (lagging.kind !== 'planned') return;
+      expect(lagging.liquidatable).toEqual([]);
+      expect(lagging.plan.actions).toEqual([]);
+      expect(chain.calls.filter((m) => m === 'eth_getLogs')).toHaveLength(1);
+      // The pool's price at the head, not the subgraph's older one.
+      expect(core.book.pools.byPoolAddress(addr(0x50) as Address)?.sqrtPriceX96).toBe(2n ** 96n);
+      // Indexed: acted on.
+      chain.head = 11;
+      chain.lag = 0;
+      chain.logs = [];
+      const caughtUp = await core.processBlock(headAt(11));
+      expect(caughtUp.kind === 'planned' && caughtUp.plan.actions.map((a) => a.positionId)).toEqual([1n]);
     } finally {
       rpc.destroy();
     }

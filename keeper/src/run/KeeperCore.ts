@@ -16,6 +16,8 @@ import {
 import type { Address, OracleProfile, PositionValuation } from '../model/types.js';
 import { onchainStatus } from '../oracles/onchainStatus.js';
 import { GasLedger } from '../execution/GasLedger.js';
+import { readPoolStates } from '../chain/readPoolStates.js';
+import { readUnindexedTouches } from '../ingest/readUnindexedTouches.js';
 import { OracleProber } from '../oracles/probeOracle.js';
 import { probeModule, refineByDebt, type ModuleProfile } from '../oracles/probeModule.js';
 import type { OnchainStatus } from '../oracles/onchainStatus.js';
@@ -81,6 +83,8 @@ export class KeeperCore {
   module: ModuleProfile | undefined;
   /** Set when the module's debts fit no rule we know: everything is then valued on chain. */
   private moduleDistrust: string | null = null;
+  /** Positions changed on chain in blocks the subgraph has not indexed yet: not acted on until it has. */
+  private heldBack = new Set<bigint>();
 
   constructor(
     private readonly deps: {
@@ -142,6 +146,8 @@ export class KeeperCore {
       nextTimestampSec,
     );
     await this.refreshFixedRatios(sync, nextTimestampSec);
+    this.heldBack =
+      sync.lagBlocks > 0 ? await this.overlayUnindexed(head, sync, nextTimestampSec) : new Set();
     if (sync.lagBlocks === 0)
       await this.verifyModels(sync, nextTimestampSec, newProfiles.length > 0 || sync.full);
     const onchain = await this.valueOnChain(sync.block, nextTimestampSec);
@@ -197,6 +203,44 @@ export class KeeperCore {
       stats,
       elapsedMs,
     };
+  }
+
+  /**
+   * The subgraph is a few blocks behind the head: the pools' prices and liquidity at the head come from the
+   * chain (so a crash is seen at once), and the positions the module's events touched in the blocks not yet
+   * indexed (or the positions of touched orders) are held back until the subgraph has them. RPC calls: one
+   * getLogs and two per pool, whatever the number of positions.
+   */
+  private async overlayUnindexed(
+    head: BlockRef,
+    sync: SyncResult,
+    timestampSec: bigint,
+  ): Promise<Set<bigint>> {
+    const { rpc, config } = this.deps;
+    const touches = await readUnindexedTouches(
+      rpc.provider,
+      config.marginModule,
+      sync.block.number + 1,
+      head.number,
+    );
+    this.rpcCalls += 1;
+    const held = new Set<bigint>(touches.positions);
+    for (const [id, position] of this.mirror.positions) {
+      if (touches.unknown > 0 || touches.orders.has(position.orderId)) held.add(id);
+    }
+    const pools = [...this.mirror.pools.values()];
+    if (pools.length > 0) {
+      const overlaid = await readPoolStates(rpc.provider, pools, head.number);
+      this.rpcCalls += 2 * pools.length;
+      this.book.update({ pools: overlaid }, timestampSec);
+    }
+    this.deps.metrics.heldBack.set(held.size);
+    return held;
+  }
+
+  /** Positions the keeper must not act on this block: flagged stale by the subgraph, or changed since it indexed. */
+  private untrusted(id: bigint): boolean {
+    return this.mirror.stalePositions.has(id) || this.heldBack.has(id);
   }
 
   /** The next block reloads the whole mirror from the subgraph (the scheduled full resync). */
@@ -462,7 +506,7 @@ export class KeeperCore {
     const ids = this.book.candidates(timestampSec).filter((id) => !onchain.has(id));
     for (const [id, valuation] of onchain)
       if (valuation.kind === 'valued' && valuation.liquidatable) ids.push(id);
-    return ids.filter((id) => !this.mirror.stalePositions.has(id));
+    return ids.filter((id) => !this.untrusted(id));
   }
 
   /** Only positions that may need a call: liquidatable ones, frozen ones (completion, take-over) and our in-flight ones. */
@@ -499,8 +543,8 @@ export class KeeperCore {
     const position = this.mirror.positions.get(id);
     const order = position ? this.mirror.orders.get(position.orderId) : undefined;
     if (!position || !order) return undefined;
-    const valuation: PositionValuation = this.mirror.stalePositions.has(id)
-      ? { kind: 'unvalued', reason: 'the subgraph marks this position stale' }
+    const valuation: PositionValuation = this.untrusted(id)
+      ? { kind: 'unvalued', reason: 'stale in the subgraph, or changed in blocks it has not indexed' }
       : (onchain.get(id) ??
         this.book.valuation(id, timestampSec) ?? { kind: 'unvalued', reason: 'not in the valuation book' });
     const neverCompletes = (this.module?.generation ?? 1) >= 2 ? this.dustNote(id) : null;

@@ -63,6 +63,8 @@ export class KeeperState {
     if (this.lastHead === undefined || head.hash !== this.lastHead.hash) this.headsSinceProgress += 1;
     this.freshestNumber = Math.max(this.freshestNumber, head.number);
     this.headReadFailure = undefined;
+    // Each head gets its own retries.
+    this.failedAttempts = 0;
   }
 
   /** The `/health` report: 503 (not `ok`) while not acting, and stale after N blocks or too long without progress. */

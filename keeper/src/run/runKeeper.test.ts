@@ -124,6 +124,19 @@ describe('runKeeper', () => {
     expect(world.planned).toEqual([...Array.from({ length: ATTEMPTS_PER_HEAD }, () => 7), 8]);
   });
 
+  it('each new head gets its own retries, even after an earlier head used all of its own', async () => {
+    const script = [...Array.from({ length: 4 }, () => head(7)), head(8), head(8), head(9)];
+    const world = fakeIO(script, {
+      onPlan: (h) => {
+        if (h.number !== 9) throw new KeeperError('node overloaded');
+        return planned(h);
+      },
+    });
+    const state = new KeeperState();
+    await runKeeper({ state, io: world.io, pollMs: 0, signal: world.stop.signal });
+    expect(world.planned).toEqual([7, 7, 7, 8, 8, 9]);
+  });
+
   it('keeps polling through head-read failures and says why in health', async () => {
     const world = fakeIO([new KeeperError('every RPC failed'), new KeeperError('every RPC failed'), head(4)]);
     const state = new KeeperState();

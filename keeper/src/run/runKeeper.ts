@@ -76,6 +76,8 @@ export async function runKeeper(options: {
       io.print(`block ${head.number} | failed: ${shortOf(err)}`);
     }
     io.onBlockDone?.(head, ok);
+    // A failure is often a blip: pause before the retry rather than hammering the endpoints.
+    if (!ok) await io.sleep(pollMs, signal);
   }
 }
 
