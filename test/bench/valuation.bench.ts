@@ -1,11 +1,23 @@
 import { ValuationBook } from '../../keeper/src/valuation/ValuationBook.js';
 import { measureRpcBaseline } from './measureRpcBaseline.js';
-import { syntheticMarket, type SyntheticMarket } from './syntheticMarket.js';
+import { syntheticMarket } from './syntheticMarket.js';
+import { syntheticTwapMarket } from './syntheticTwapMarket.js';
 
 // The valuation engine on a synthetic market of POSITIONS open positions (2–4 assets, 3 on average) over POOLS
 // pools, then the same per-block work done the way the existing Dex223 keeper does it: one eth_call per
 // affected position, measured on the devnet at BASELINE_POSITIONS positions and extrapolated per position.
-const POSITIONS = 100_000;
+// `--oracle twap`: every order priced by the 2d3ffd2 TWAP oracle (1800 s window) over pools with rings, each moved
+// pool a real swap that writes an observation; TWAP prices then move with time alone, so every block re-prices the
+// pairs at its own second. `--positions N` changes the book's size (default 100,000).
+const args = process.argv.slice(2);
+const flag = (name: string) => {
+  const at = args.indexOf(`--${name}`);
+  return at >= 0 ? args[at + 1] : undefined;
+};
+const ORACLE = flag('oracle') ?? 'spot';
+if (ORACLE !== 'spot' && ORACLE !== 'twap') throw new Error(`--oracle must be spot or twap, got ${ORACLE}`);
+const TWAP_WINDOW_SEC = 1800;
+const POSITIONS = Number(flag('positions') ?? 100_000);
 const POOLS = 200;
 const MOVED_POOLS = Math.max(1, Math.round(POOLS / 100));
 const BLOCKS = 200;
@@ -18,8 +30,13 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const percentile = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))] ?? NaN;
 
-function buildBook(market: SyntheticMarket): { book: ValuationBook; ms: number } {
-  const book = new ValuationBook();
+type BenchMarket = Omit<ReturnType<typeof syntheticMarket>, 'movePools'> & {
+  movePools(count: number, timestampSec: bigint): ReturnType<ReturnType<typeof syntheticMarket>['movePools']>;
+};
+
+function buildBook(market: BenchMarket): { book: ValuationBook; ms: number } {
+  // The TWAP oracles run on the gen-2/3 modules, whose debt rule is gen 2's.
+  const book = new ValuationBook({ debtModel: ORACLE === 'twap' ? 'gen2' : 'gen1' });
   const started = performance.now();
   book.update(
     { oracles: market.oracles, orders: market.orders, pools: market.pools, positions: market.positions },
@@ -29,9 +46,15 @@ function buildBook(market: SyntheticMarket): { book: ValuationBook; ms: number }
 }
 
 const generated = performance.now();
-const market = syntheticMarket({ positions: POSITIONS, pools: POOLS });
+const market: BenchMarket =
+  ORACLE === 'twap'
+    ? syntheticTwapMarket({ positions: POSITIONS, pools: POOLS, window: TWAP_WINDOW_SEC })
+    : (() => {
+        const spot = syntheticMarket({ positions: POSITIONS, pools: POOLS });
+        return { ...spot, movePools: (count: number) => spot.movePools(count) };
+      })();
 console.log(
-  `market: ${market.positions.length} positions, ${(market.positions.reduce((n, p) => n + p.assets.length, 0) / market.positions.length).toFixed(2)} assets each on average, ${market.pools.length} pools, ${market.orders.length} orders (generated in ${Math.round(performance.now() - generated)} ms)`,
+  `market (${ORACLE === 'twap' ? `2d3ffd2 TWAP, window ${TWAP_WINDOW_SEC} s` : 'spot and fixed-ratio oracles'}): ${market.positions.length} positions, ${(market.positions.reduce((n, p) => n + p.assets.length, 0) / market.positions.length).toFixed(2)} assets each on average, ${market.pools.length} pools, ${market.orders.length} orders (generated in ${Math.round(performance.now() - generated)} ms)`,
 );
 
 let peakRss = process.memoryUsage().rss;
@@ -50,7 +73,7 @@ function runBlocks() {
   let candidates = 0;
   for (let block = 0; block < BLOCKS; block++) {
     timestampSec += SECONDS_PER_BLOCK;
-    const moved = market.movePools(MOVED_POOLS);
+    const moved = market.movePools(MOVED_POOLS, timestampSec);
     const started = performance.now();
     const summary = book.update({ pools: moved }, timestampSec);
     candidates += book.candidates(timestampSec).length;

@@ -1,8 +1,9 @@
 import type { Contract } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deployArtifact } from '../../devnet/deploy/deployCore.js';
 import { Devnet } from '../../devnet/Devnet.js';
 import type { Address } from '../../keeper/src/model/types.js';
-import { OracleProber, probeOracle } from '../../keeper/src/oracles/probeOracle.js';
+import { dispatchesSelector, OracleProber, probeOracle } from '../../keeper/src/oracles/probeOracle.js';
 
 let devnet: Devnet;
 const lower = (a: string) => a.toLowerCase() as Address;
@@ -37,6 +38,32 @@ describe('probeOracle identifies oracles by their interface', () => {
   it('the fixed-ratio test oracle', async () => {
     const profile = await probeOracle(devnet.provider, lower(devnet.addresses.fixedRatioOracle));
     expect(profile.kind).toBe('fixed-ratio');
+  });
+
+  it('both TWAP oracles, told apart by pricePrecisionDecimals and harmonicMeanLiquidity, with window and tiers', async () => {
+    const factory = lower(devnet.addresses.factory);
+    const deploy = async (name: string, window: number) =>
+      lower(await (await deployArtifact(devnet, name, [factory, window])).contract.getAddress());
+    const old = await deploy('TwapOracle6e5e5c3', 1800);
+    const full = await deploy('TwapOracle2d3ffd2', 7);
+    expect(await probeOracle(devnet.provider, old)).toEqual({
+      kind: 'twap-6e5e5c3',
+      address: old,
+      factory,
+      twapWindow: 1800,
+      feeTiers: [500, 3000, 10000],
+    });
+    const prober = new OracleProber(devnet.provider);
+    expect(await prober.profile(full)).toEqual({
+      kind: 'twap-2d3ffd2',
+      address: full,
+      factory,
+      twapWindow: 7,
+      feeTiers: [500, 3000, 10000],
+    });
+    // The selector scan that tells them apart finds the function only where it is.
+    expect(dispatchesSelector(await devnet.provider.getCode(full), 'harmonicMeanLiquidity')).toBe(true);
+    expect(dispatchesSelector(await devnet.provider.getCode(old), 'harmonicMeanLiquidity')).toBe(false);
   });
 
   it('anything else is valued on chain, with the reason', async () => {

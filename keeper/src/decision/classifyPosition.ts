@@ -58,9 +58,11 @@ export function classifyPosition(input: PositionInput, context: DecisionContext)
     );
   }
 
-  // Only assets the completion actually sells matter: an ERC-223 one goes through an owner-only swap.
-  const sold = assetsSoldOnCompletion(position, context.moduleGeneration ?? 1);
-  const erc223Sold = sold.filter((asset) => context.erc223Addresses.has(lower(asset)));
+  // Only assets the completion actually sells matter: in gen 1 an ERC-223 one goes through an owner-only swap;
+  // gen 2 and 3 swap internally (the ERC-223 path included) and check nobody's identity.
+  const anyoneCompletes = (context.moduleGeneration ?? 1) >= 2;
+  const sold = assetsSoldOnCompletion(position, anyoneCompletes ? 2 : 1);
+  const erc223Sold = anyoneCompletes ? [] : sold.filter((asset) => context.erc223Addresses.has(lower(asset)));
   const owner = lower(position.owner);
   const ownerIsOurs = ours.has(owner);
   if (erc223Sold.length > 0 && !ownerIsOurs) {
@@ -78,7 +80,11 @@ export function classifyPosition(input: PositionInput, context: DecisionContext)
     return act('expired-freeze', 'refreeze', primary, `${freezeNote}, window ended at ${windowEndSec}`);
   }
 
-  const completer = chooseCompleter({ frozenByUs, freezer, owner, ownerIsOurs, primary, sold, erc223Sold });
+  const completer = anyoneCompletes
+    ? frozenByUs
+      ? freezer
+      : primary
+    : chooseCompleter({ frozenByUs, freezer, owner, ownerIsOurs, primary, sold, erc223Sold });
   if (completer === null) {
     return skip(
       'frozen-by-other',
@@ -95,9 +101,11 @@ export function classifyPosition(input: PositionInput, context: DecisionContext)
   }
   const whose = frozenByUs
     ? 'our freeze'
-    : completer === owner
-      ? `we own it, ${freezeNote}`
-      : `base-only, ${freezeNote}`;
+    : anyoneCompletes
+      ? `anyone completes in gen ${context.moduleGeneration}, ${freezeNote}`
+      : completer === owner
+        ? `we own it, ${freezeNote}`
+        : `base-only, ${freezeNote}`;
   return act('completable', 'complete', completer, `${whose}, age ${ageSec} s of ${freezeWindowSec}`);
 }
 

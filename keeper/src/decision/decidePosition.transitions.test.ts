@@ -35,7 +35,7 @@ interface World {
   nextSec: bigint;
   inFlight: ReadonlyMap<bigint, InFlightAction>;
   ours: readonly [Address, ...Address[]];
-  generation: 1 | 2;
+  generation: 1 | 2 | 3;
 }
 
 type Outcome =
@@ -139,6 +139,7 @@ const closes = set({ open: false });
 const liquidatedByOther = set({ open: false, frozenAtSec: T0, frozenBy: OTHER });
 const ownerIsOurs = (w: World): World => ({ ...w, ours: [ME, OWNER] });
 const gen2 = (w: World): World => ({ ...w, generation: 2 });
+const gen3 = (w: World): World => ({ ...w, generation: 3 });
 const then =
   (...events: Array<(w: World) => World>) =>
   (w: World): World =>
@@ -301,11 +302,39 @@ const rows: Row[] = [
     to: { phase: 'liquidatable', act: 'freeze', sender: ME },
   },
   {
-    name: 'ERC-223 asset on gen 2, which sells everything',
+    name: 'ERC-223 asset on gen 2, which sells everything internally (no identity check): freeze',
     from: liquidatable,
     fromPhase: 'liquidatable',
     event: then(depositErc223, gen2),
-    to: { phase: 'owner-only', skip: 'owner-only-erc223' },
+    to: { phase: 'liquidatable', act: 'freeze', sender: ME },
+  },
+  {
+    name: 'gen 2: a competitor froze a position with non-base assets → we complete it',
+    from: otherFreeze,
+    fromPhase: 'frozen-by-other',
+    event: gen2,
+    to: { phase: 'completable', act: 'complete', sender: ME },
+  },
+  {
+    name: 'gen 3: a competitor froze a position holding an ERC-223 asset → we complete it',
+    from: otherFreeze,
+    fromPhase: 'frozen-by-other',
+    event: then(depositErc223, gen3),
+    to: { phase: 'completable', act: 'complete', sender: ME },
+  },
+  {
+    name: 'gen 3: our second address froze it → that address completes',
+    from: world(frozen(ME2), liquidatableAt()),
+    fromPhase: 'completable',
+    event: gen3,
+    to: { phase: 'completable', act: 'complete', sender: ME2 },
+  },
+  {
+    name: 'gen 3: a competitor froze it this very second → wait a block',
+    from: world(frozen(OTHER), liquidatableAt(), T0),
+    fromPhase: 'frozen-by-other',
+    event: gen3,
+    to: { phase: 'frozen-by-other', skip: 'same-timestamp' },
   },
   {
     name: 'liquidated by someone else',

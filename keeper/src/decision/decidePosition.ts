@@ -47,6 +47,10 @@ export function decidePosition(input: PositionInput, context: DecisionContext): 
   if (status.candidate === null) return skip(status.blockedBy, status.detail);
 
   const { kind, sender } = status.candidate;
+  // A freeze pays gas and earns nothing unless a completion follows: never freeze what cannot complete.
+  if (kind !== 'complete' && input.completionNeverSucceeds !== undefined) {
+    return skip('completion-never-succeeds', `${input.completionNeverSucceeds}; ${status.detail}`);
+  }
   const pending = pendingSubmission(input, kind, context);
   if (pending !== null) return skip('in-flight', `${pending}; ${status.detail}`);
 

@@ -59,7 +59,13 @@ export type SkipReason =
   | 'below-reward-floor'
   | 'in-flight'
   | 'unprofitable'
-  | 'completion-failed-in-window';
+  | 'completion-failed-in-window'
+  /** Gen 2/3: the completion reverts at the target timestamp (the 95 % floor, most often): retried every block. */
+  | 'completion-blocked'
+  /** The call reverts in the pre-send simulation at the target timestamp: not sent. */
+  | 'simulation-reverts'
+  /** Gen 2/3: a completion can never succeed (an asset whose forced swap returns nothing): never frozen again. */
+  | 'completion-never-succeeds';
 
 /** Why an action passed the policy. */
 export type ActionReason = 'profitable' | 'reward-above-always-threshold';
@@ -132,6 +138,8 @@ export interface PositionInput {
   rewardValueWei: bigint | null;
   /** What this position has cost us so far (gas of our landed transactions, our landed freezes). */
   spent?: { gasSpentWei: bigint; freezesLanded: number };
+  /** Why its completion can never succeed at current prices (dust that swaps to nothing): no freeze is sent. */
+  completionNeverSucceeds?: string;
 }
 
 /** Facts shared by every position in one block's decision. */
@@ -146,8 +154,11 @@ export interface DecisionContext {
   policy: DecisionPolicy;
   /** Every known ERC-223 token address (lowercase): such assets take the owner-only sale path. */
   erc223Addresses: ReadonlySet<Address>;
-  /** Which MarginModule sells the assets at completion (gen 1 skips every other asset). Default 1. */
-  moduleGeneration?: 1 | 2;
+  /**
+   * Which MarginModule generation runs (default 1). Gen 1 completes through the public marginSwap (only the
+   * freezer or the owner, every other asset skipped); gen 2 and 3 sell every asset internally, so anyone completes.
+   */
+  moduleGeneration?: 1 | 2 | 3;
 }
 
 /**

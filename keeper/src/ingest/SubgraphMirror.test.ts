@@ -11,7 +11,7 @@ type Row = Record<string, unknown> & { id: string; _changedAt?: number };
 interface FakeState {
   meta: { number: number; hash: string; hasIndexingErrors: boolean };
   knownHashes: Set<string>;
-  rows: Record<'positions' | 'orders' | 'pools', Row[]>;
+  rows: Record<'positions' | 'orders' | 'pools' | 'poolObservations', Row[]>;
   down: boolean;
   requests: number;
 }
@@ -70,8 +70,25 @@ const pool: Row = {
   sqrtPriceX96: (2n ** 96n).toString(),
   tick: 0,
   liquidity: '1000',
+  observationIndex: 1,
+  observationCardinality: 2,
+  observationCardinalityNext: 3,
   _changedAt: 1,
 };
+
+function slot(index: number, changedAt: number, extra: Partial<Row> = {}): Row {
+  return {
+    id: `${addr(0x50)}-${index}`,
+    pool: { id: addr(0x50) },
+    index,
+    blockTimestamp: String(900 + index),
+    tickCumulative: String(-100 * index),
+    secondsPerLiquidityCumulativeX128: String(7n << 128n),
+    initialized: true,
+    _changedAt: changedAt,
+    ...extra,
+  };
+}
 
 let state: FakeState;
 /** When set and returning a string, the fake answers with that body instead. */
@@ -150,6 +167,7 @@ beforeEach(() => {
       positions: [position(1, 1), position(2, 1), position(10, 1), position(3, 1, { open: false })],
       orders: [order],
       pools: [pool],
+      poolObservations: [slot(0, 1), slot(1, 1), slot(2, 1, { blockTimestamp: '1', initialized: false })],
     },
     down: false,
     requests: 0,
@@ -188,6 +206,44 @@ describe('SubgraphMirror', () => {
     expect([...result.removedPositions]).toEqual([10n]);
     expect(mirror.positions.get(2n)?.balances).toEqual([1n, 2n]);
     expect(mirror.positions.has(10n)).toBe(false);
+  });
+
+  it('mirrors each pool’s ring: slots below cardinality in slot order, signed cumulatives, updated slot by slot', async () => {
+    const mirror = newMirror();
+    await mirror.sync(headAt(5), options);
+    const ring = mirror.pools.get(addr(0x50))?.ring;
+    expect(ring?.index).toBe(1);
+    expect(ring?.cardinality).toBe(2);
+    expect(ring?.observations.map((o) => o.blockTimestamp)).toEqual([900, 901]);
+    expect(ring?.observations[1]?.tickCumulative).toBe(-100n);
+    expect(ring?.observations[1]?.secondsPerLiquidityCumulativeX128).toBe(7n << 128n);
+    // The index wraps into the grown slot: the pool and that slot change, slot 0 does not and is kept.
+    state.rows.pools = [{ ...pool, observationIndex: 2, observationCardinality: 3, _changedAt: 6 }];
+    state.rows.poolObservations[2] = slot(2, 6, { blockTimestamp: '1005', tickCumulative: '-250' });
+    setHead(6);
+    const result = await mirror.sync(headAt(6), options);
+    expect([...result.changedPools]).toEqual([addr(0x50)]);
+    const next = mirror.pools.get(addr(0x50))?.ring;
+    expect(next?.index).toBe(2);
+    expect(next?.observations.map((o) => [o.blockTimestamp, o.tickCumulative])).toEqual([
+      [900, 0n],
+      [901, -100n],
+      [1005, -250n],
+    ]);
+    expect(ring?.cardinality).toBe(2); // a state once given is never mutated
+  });
+
+  it('a ring with a slot missing below its cardinality, or a slot of an unknown pool, is not acted on', async () => {
+    const mirror = newMirror();
+    state.rows.poolObservations = state.rows.poolObservations.filter((r) => r.index !== 0);
+    await expect(mirror.sync(headAt(5), options)).rejects.toThrow(/slot 0 of 2 is not mirrored/);
+    expect(mirror.pools.size).toBe(0);
+    state.rows.poolObservations = [
+      slot(0, 1),
+      slot(1, 1),
+      { ...slot(0, 1), id: `${addr(0x51)}-0`, pool: { id: addr(0x51) } },
+    ];
+    await expect(mirror.sync(headAt(5), options)).rejects.toThrow(/not indexed/);
   });
 
   it('a reorg below the last synced block forces a full reload', async () => {

@@ -1,6 +1,13 @@
-import type { OrderState, PoolState, PositionState } from '../model/types.js';
+import type { Observation, ObservationRing, OrderState, PoolState, PositionState } from '../model/types.js';
 import { NotActingError } from './NotActingError.js';
-import { MalformedPayloadError, parseOrders, parsePools, parsePositions } from './parseSubgraph.js';
+import {
+  MalformedPayloadError,
+  parseObservations,
+  parseOrders,
+  parsePools,
+  parsePositions,
+  type RingShape,
+} from './parseSubgraph.js';
 import type { SubgraphClient, SubgraphMeta } from './SubgraphClient.js';
 
 /** What the mirror needs from a subgraph: ingest depends on this, not on the HTTP client. */
@@ -60,6 +67,9 @@ export class SubgraphMirror {
   readonly orders = new Map<bigint, OrderState>();
   readonly pools = new Map<string, PoolState>();
   readonly stalePositions = new Set<bigint>();
+  /** Every mirrored ring slot (below cardinalityNext) per pool, and each pool's slot0 ring fields. */
+  private readonly slots = new Map<string, Map<number, Observation>>();
+  private readonly ringShapes = new Map<string, RingShape>();
   private last: BlockRef | undefined;
 
   constructor(
@@ -122,7 +132,8 @@ export class SubgraphMirror {
   ): Promise<{
     positions: ReturnType<typeof parsePositions>;
     orders: ReturnType<typeof parseOrders>;
-    pools: PoolState[];
+    pools: ReturnType<typeof parsePools>;
+    observations: ReturnType<typeof parseObservations>;
   }> {
     const hash = target.hash.toLowerCase();
     const since = (this.last?.number ?? -1) + 1;
@@ -132,8 +143,12 @@ export class SubgraphMirror {
       positions: bound(counts?.positions),
       orders: bound(counts?.orders),
       pools: FALLBACK_MAX_ROWS,
+      poolObservations: FALLBACK_MAX_ROWS,
     };
-    const fetch = (kind: 'positions' | 'orders' | 'pools', kindMode: 'all' | 'open' | 'changed') =>
+    const fetch = (
+      kind: 'positions' | 'orders' | 'pools' | 'poolObservations',
+      kindMode: 'all' | 'open' | 'changed',
+    ) =>
       this.client.fetchAll(kind, kindMode, hash, {
         since,
         pageSize: options.pageSize,
@@ -143,10 +158,12 @@ export class SubgraphMirror {
     try {
       const rawOrders = await fetch('orders', mode === 'changed' ? 'changed' : 'all');
       const rawPools = await fetch('pools', mode === 'changed' ? 'changed' : 'all');
+      const rawObservations = await fetch('poolObservations', mode === 'changed' ? 'changed' : 'all');
       const rawPositions = await fetch('positions', mode);
       return {
         orders: parseOrders(rawOrders),
         pools: parsePools(rawPools),
+        observations: parseObservations(rawObservations),
         positions: parsePositions(rawPositions),
       };
     } catch (err) {
@@ -166,38 +183,93 @@ export class SubgraphMirror {
   }
 
   private async loadAll(target: BlockRef, options: SyncOptions) {
-    const { positions, orders, pools } = await this.fetchParsed(target, 'open', options);
+    const { positions, orders, pools, observations } = await this.fetchParsed(target, 'open', options);
+    const rings = this.assembleRings(pools, observations, true);
     const changes = this.emptyChanges();
     for (const id of this.positions.keys()) changes.removedPositions.add(id);
     this.positions.clear();
     this.orders.clear();
     this.pools.clear();
+    this.slots.clear();
+    this.ringShapes.clear();
     this.stalePositions.clear();
     for (const { state } of orders) {
       this.orders.set(state.orderId, state);
       changes.changedOrders.add(state.orderId);
     }
-    for (const pool of pools) {
-      this.pools.set(pool.address, pool);
-      changes.changedPools.add(pool.address);
-    }
+    this.applyRings(rings, changes);
     for (const { state, stale } of positions) this.applyPosition(state, stale, changes);
     return changes;
   }
 
   private async loadChanges(target: BlockRef, options: SyncOptions) {
-    const { positions, orders, pools } = await this.fetchParsed(target, 'changed', options);
+    const { positions, orders, pools, observations } = await this.fetchParsed(target, 'changed', options);
+    const rings = this.assembleRings(pools, observations, false);
     const changes = this.emptyChanges();
     for (const { state } of orders) {
       this.orders.set(state.orderId, state);
       changes.changedOrders.add(state.orderId);
     }
-    for (const pool of pools) {
-      this.pools.set(pool.address, pool);
-      changes.changedPools.add(pool.address);
-    }
+    this.applyRings(rings, changes);
     for (const { state, stale } of positions) this.applyPosition(state, stale, changes);
     return changes;
+  }
+
+  /**
+   * The new state of every pool that changed or whose ring slots changed, with its ring rebuilt from the mirrored
+   * slots and the fetched ones, before anything is stored: a ring with a slot missing below its cardinality (the
+   * subgraph mirrors every slot below cardinalityNext) is malformed, and the mirror must stay as it was.
+   */
+  private assembleRings(
+    pools: ReturnType<typeof parsePools>,
+    observations: ReturnType<typeof parseObservations>,
+    full: boolean,
+  ): { state: PoolState; shape: RingShape; slots: Map<number, Observation> }[] {
+    const fetchedSlots = new Map<string, Map<number, Observation>>();
+    for (const { pool, index, observation } of observations) {
+      let slots = fetchedSlots.get(pool);
+      if (!slots) fetchedSlots.set(pool, (slots = new Map()));
+      slots.set(index, observation);
+    }
+    const touched = new Map<string, { state: PoolState; shape: RingShape }>();
+    for (const { state, ring } of pools) touched.set(state.address, { state, shape: ring });
+    for (const address of fetchedSlots.keys()) {
+      if (touched.has(address)) continue;
+      const state = full ? undefined : this.pools.get(address);
+      const shape = full ? undefined : this.ringShapes.get(address);
+      if (!state || !shape) {
+        throw new NotActingError(
+          `malformed subgraph payload: ring slots of pool ${address}, which is not indexed`,
+        );
+      }
+      touched.set(address, { state, shape });
+    }
+    const out: { state: PoolState; shape: RingShape; slots: Map<number, Observation> }[] = [];
+    for (const [address, { state, shape }] of touched) {
+      const slots = new Map(full ? undefined : this.slots.get(address));
+      for (const [index, observation] of fetchedSlots.get(address) ?? []) {
+        if (index >= shape.cardinalityNext) {
+          throw new NotActingError(
+            `malformed subgraph payload: pool ${address} slot ${index} at or above cardinalityNext ${shape.cardinalityNext}`,
+          );
+        }
+        slots.set(index, observation);
+      }
+      out.push({ state: { ...state, ring: ringOf(address, shape, slots) }, shape, slots });
+    }
+    return out;
+  }
+
+  private applyRings(
+    rings: ReturnType<SubgraphMirror['assembleRings']>,
+    changes: ReturnType<SubgraphMirror['emptyChanges']>,
+  ): void {
+    for (const { state, shape, slots } of rings) {
+      this.pools.set(state.address, state);
+      this.ringShapes.set(state.address, shape);
+      this.slots.set(state.address, slots);
+      changes.changedPools.add(state.address);
+    }
   }
 
   private applyPosition(
@@ -219,4 +291,19 @@ export class SubgraphMirror {
     if (stale) this.stalePositions.add(id);
     else this.stalePositions.delete(id);
   }
+}
+
+/** `observations(0 … cardinality−1)`, every one of which the subgraph mirrors. */
+function ringOf(address: string, shape: RingShape, slots: Map<number, Observation>): ObservationRing {
+  const observations: Observation[] = [];
+  for (let i = 0; i < shape.cardinality; i++) {
+    const observation = slots.get(i);
+    if (!observation) {
+      throw new NotActingError(
+        `malformed subgraph payload: pool ${address} ring slot ${i} of ${shape.cardinality} is not mirrored`,
+      );
+    }
+    observations.push(observation);
+  }
+  return { index: shape.index, cardinality: shape.cardinality, observations };
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { KeeperError } from '../errors/KeeperError.js';
-import type { Address, OrderState, PoolState, PositionState } from '../model/types.js';
+import type { Address, Observation, OrderState, PoolState, PositionState } from '../model/types.js';
 
 /** A subgraph payload that does not have the shape and ranges the contract allows. */
 export class MalformedPayloadError extends KeeperError {
@@ -75,11 +75,40 @@ const poolPayload = z.object({
   sqrtPriceX96: uint(160),
   tick: smallInt(-887_272, 887_272),
   liquidity: uint(128),
+  observationIndex: smallInt(0, 65_534),
+  observationCardinality: smallInt(0, 65_535),
+  observationCardinalityNext: smallInt(0, 65_535),
+});
+
+const INT56_MIN = -(1n << 55n);
+const INT56_MAX = (1n << 55n) - 1n;
+
+const int56 = z
+  .string()
+  .regex(/^-?\d+$/, 'not an integer string')
+  .transform((s, ctx) => {
+    const value = BigInt(s);
+    if (value < INT56_MIN || value > INT56_MAX) {
+      ctx.addIssue({ code: 'custom', message: 'exceeds int56' });
+      return z.NEVER;
+    }
+    return value;
+  });
+
+const observationPayload = z.object({
+  id: z.string().min(1),
+  pool: z.object({ id: address }),
+  index: smallInt(0, 65_534),
+  blockTimestamp: uint(32),
+  tickCumulative: int56,
+  secondsPerLiquidityCumulativeX128: uint(160),
+  initialized: z.boolean(),
 });
 
 export type PositionPayload = z.input<typeof positionPayload>;
 export type OrderPayload = z.input<typeof orderPayload>;
 export type PoolPayload = z.input<typeof poolPayload>;
+export type ObservationPayload = z.input<typeof observationPayload>;
 
 function parseAll<S extends z.ZodType>(kind: string, schema: S, rows: unknown): z.output<S>[] {
   if (!Array.isArray(rows))
@@ -165,22 +194,70 @@ export function parseOrders(rows: unknown): { state: OrderState; stale: boolean 
   });
 }
 
-export function parsePools(rows: unknown): PoolState[] {
+/** `slot0`'s ring fields: which mirrored slots form the ring the oracles read. */
+export interface RingShape {
+  index: number;
+  cardinality: number;
+  cardinalityNext: number;
+}
+
+export function parsePools(rows: unknown): { state: PoolState; ring: RingShape }[] {
   return parseAll('pool', poolPayload, rows).map((p) => {
     if (p.id.toLowerCase() !== p.address) {
       throw new MalformedPayloadError(`malformed subgraph payload: pool id ${p.id} != address ${p.address}`);
     }
+    const ring = {
+      index: p.observationIndex,
+      cardinality: p.observationCardinality,
+      cardinalityNext: p.observationCardinalityNext,
+    };
+    // Uniswap's Oracle keeps index < cardinality ≤ cardinalityNext once initialised, and all three 0 before.
+    const shaped =
+      ring.cardinality === 0
+        ? ring.index === 0 && ring.cardinalityNext === 0
+        : ring.index < ring.cardinality && ring.cardinality <= ring.cardinalityNext;
+    if (!shaped || ring.cardinality > 0 !== p.initialized) {
+      throw new MalformedPayloadError(
+        `malformed subgraph payload: pool ${p.id} ring index ${ring.index}, cardinality ${ring.cardinality}, next ${ring.cardinalityNext}${p.initialized ? '' : ' (uninitialised)'}`,
+      );
+    }
     return {
-      address: p.address,
-      fee: p.fee,
-      token0: p.token0Erc20,
-      token1: p.token1Erc20,
-      token0Erc223: p.token0Erc223,
-      token1Erc223: p.token1Erc223,
-      initialized: p.initialized,
-      sqrtPriceX96: p.sqrtPriceX96,
-      tick: p.tick,
-      liquidity: p.liquidity,
+      ring,
+      state: {
+        address: p.address,
+        fee: p.fee,
+        token0: p.token0Erc20,
+        token1: p.token1Erc20,
+        token0Erc223: p.token0Erc223,
+        token1Erc223: p.token1Erc223,
+        initialized: p.initialized,
+        sqrtPriceX96: p.sqrtPriceX96,
+        tick: p.tick,
+        liquidity: p.liquidity,
+      },
+    };
+  });
+}
+
+/** Ring slots as `observations(i)` answers them, keyed by pool; the id must be `<pool>-<index>`. */
+export function parseObservations(
+  rows: unknown,
+): { pool: Address; index: number; observation: Observation }[] {
+  return parseAll('pool observation', observationPayload, rows).map((o) => {
+    if (o.id.toLowerCase() !== `${o.pool.id}-${o.index}`) {
+      throw new MalformedPayloadError(
+        `malformed subgraph payload: pool observation ${o.id} is not slot ${o.index} of ${o.pool.id}`,
+      );
+    }
+    return {
+      pool: o.pool.id,
+      index: o.index,
+      observation: {
+        blockTimestamp: Number(o.blockTimestamp),
+        tickCumulative: o.tickCumulative,
+        secondsPerLiquidityCumulativeX128: o.secondsPerLiquidityCumulativeX128,
+        initialized: o.initialized,
+      },
     };
   });
 }

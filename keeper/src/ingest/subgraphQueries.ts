@@ -17,14 +17,17 @@ export const META_QUERY = /* GraphQL */ `
 
 const POSITION_FIELDS = `id positionId order { orderId } owner createdAt deadline initialBalance interest open frozenAt frozenBy assets balances stale`;
 const ORDER_FIELDS = `id orderId owner baseAsset oracle { address } interestRate whitelist collateralAssets alive liquidationRewardAsset liquidationRewardAmount deadline balance stale`;
-const POOL_FIELDS = `id address fee token0Erc20 token1Erc20 token0Erc223 token1Erc223 initialized sqrtPriceX96 tick liquidity`;
+const POOL_FIELDS = `id address fee token0Erc20 token1Erc20 token0Erc223 token1Erc223 initialized sqrtPriceX96 tick liquidity observationIndex observationCardinality observationCardinalityNext`;
+// Ring slots are their own entity: a ring holds up to 65,535 of them, too many for a nested list.
+const OBSERVATION_FIELDS = `id pool { id } index blockTimestamp tickCumulative secondsPerLiquidityCumulativeX128 initialized`;
 
-export type EntityKind = 'positions' | 'orders' | 'pools';
+export type EntityKind = 'positions' | 'orders' | 'pools' | 'poolObservations';
 
 const FIELDS: Record<EntityKind, string> = {
   positions: POSITION_FIELDS,
   orders: ORDER_FIELDS,
   pools: POOL_FIELDS,
+  poolObservations: OBSERVATION_FIELDS,
 };
 
 /** A page of `kind` at block `$hash` after `$cursor`; `since` limits it to entities changed at or after that block. */

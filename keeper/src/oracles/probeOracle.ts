@@ -7,7 +7,21 @@ const iface = new Interface([
   'function pricePrecisionDecimals() view returns (uint256)',
   'function factory() view returns (address)',
   'function ratios(address, address) view returns (uint256 numerator, uint256 denominator)',
+  'function harmonicMeanLiquidity(address pool) view returns (uint128)',
 ]);
+
+/** 6e5e5c3 cuts amounts to this many leading digits; any other answer is not the oracle we model. */
+const TWAP_6E5E5C3_DIGITS = 5n;
+
+/**
+ * Whether the runtime code dispatches on `fn`'s selector (a PUSH4 of it). Used where a call cannot tell: the
+ * 2d3ffd2 oracle's `harmonicMeanLiquidity(address)` reverts for any address that is not a pool old enough, which
+ * is also what a contract without that function does.
+ */
+export function dispatchesSelector(code: string, fn: string): boolean {
+  const selector = iface.getFunction(fn)?.selector.slice(2).toLowerCase();
+  return selector !== undefined && code.toLowerCase().includes(`63${selector}`);
+}
 
 const MAX_FEE_TIERS = 16;
 
@@ -28,7 +42,7 @@ async function tryCall(
 }
 
 /**
- * Identifies how an oracle prices by what its interface answers (only generation 2 has `twapWindow()`;
+ * Identifies how an oracle prices by what its interface answers (only the TWAP oracles have `twapWindow()`;
  * generation 1 keeps `feeTiers(i)` and `pricePrecisionDecimals()` in storage; the devnet's fixed-ratio
  * oracle answers `ratios(a, b)`). Storage knobs are read at `blockTag`. Anything else is valued on chain.
  * The caller verifies the model against `getPositionStatus` before trusting it.
@@ -40,9 +54,8 @@ export async function probeOracle(
 ): Promise<OracleProfile> {
   const code = await provider.getCode(address, blockTag);
   if (code === '0x') return { kind: 'onchain', address, reason: 'no contract at the oracle address' };
-  if (await tryCall(provider, address, 'twapWindow', [], blockTag)) {
-    return { kind: 'onchain', address, reason: 'generation-2 TWAP oracle: no in-process model yet' };
-  }
+  const window = (await tryCall(provider, address, 'twapWindow', [], blockTag))?.[0] as bigint | undefined;
+  if (window !== undefined) return probeTwap(provider, address, code, window, blockTag);
   const factory = (await tryCall(provider, address, 'factory', [], blockTag))?.[0] as string | undefined;
   const decimals = (await tryCall(provider, address, 'pricePrecisionDecimals', [], blockTag))?.[0] as
     bigint | undefined;
@@ -70,6 +83,52 @@ export async function probeOracle(
     kind: 'onchain',
     address,
     reason: `unknown oracle interface (code hash ${keccak256(code).slice(0, 18)}…)`,
+  };
+}
+
+/**
+ * The two TWAP oracles (generations.md §4–§5): `pricePrecisionDecimals()` answers only on 6e5e5c3 (always 5),
+ * `harmonicMeanLiquidity(address)` exists only on 2d3ffd2; both have `twapWindow()`, `factory()` and the three
+ * pure `feeTiers(i)`. Both, neither, or an unexpected knob is an oracle we do not model.
+ */
+async function probeTwap(
+  provider: AbstractProvider,
+  address: Address,
+  code: string,
+  window: bigint,
+  blockTag: number | string,
+): Promise<OracleProfile> {
+  const unknown = (why: string): OracleProfile => ({
+    kind: 'onchain',
+    address,
+    reason: `TWAP-like oracle (twapWindow ${window}) with an unexpected interface: ${why}`,
+  });
+  if (window === 0n || window >= 1n << 32n) return unknown('window out of uint32 range or 0');
+  const factory = (await tryCall(provider, address, 'factory', [], blockTag))?.[0] as string | undefined;
+  if (!factory || /^0x0{40}$/i.test(factory)) return unknown('no factory()');
+  const decimals = (await tryCall(provider, address, 'pricePrecisionDecimals', [], blockTag))?.[0] as
+    bigint | undefined;
+  const harmonic = dispatchesSelector(code, 'harmonicMeanLiquidity');
+  if (decimals !== undefined && harmonic)
+    return unknown('both pricePrecisionDecimals and harmonicMeanLiquidity');
+  if (decimals !== undefined && decimals !== TWAP_6E5E5C3_DIGITS)
+    return unknown(`pricePrecisionDecimals ${decimals}, not ${TWAP_6E5E5C3_DIGITS}`);
+  if (decimals === undefined && !harmonic)
+    return unknown('neither pricePrecisionDecimals nor harmonicMeanLiquidity');
+  const feeTiers: number[] = [];
+  for (let i = 0; i < MAX_FEE_TIERS; i++) {
+    const tier = (await tryCall(provider, address, 'feeTiers', [BigInt(i)], blockTag))?.[0] as
+      bigint | undefined;
+    if (tier === undefined) break;
+    feeTiers.push(Number(tier));
+  }
+  if (feeTiers.join(',') !== '500,3000,10000') return unknown(`fee tiers [${feeTiers.join(', ')}]`);
+  return {
+    kind: decimals !== undefined ? 'twap-6e5e5c3' : 'twap-2d3ffd2',
+    address,
+    factory: factory.toLowerCase() as Address,
+    twapWindow: Number(window),
+    feeTiers,
   };
 }
 

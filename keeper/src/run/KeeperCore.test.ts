@@ -22,6 +22,7 @@ const abi = new Interface([
   'function positionIndex() view returns (uint256)',
   'function orderIndex() view returns (uint256)',
   'function slot0() view returns (uint160 sqrtPriceX96, int24 tick, uint16 observationIndex, uint16 observationCardinality, uint16 observationCardinalityNext, uint8 feeProtocol, bool unlocked)',
+  'function observations(uint256 index) view returns (uint32 blockTimestamp, int56 tickCumulative, uint160 secondsPerLiquidityCumulativeX128, bool initialized)',
   'function liquidity() view returns (uint128)',
   'event PositionDeposit(uint256 indexed positionId, address indexed asset, uint256 amount)',
 ]);
@@ -35,6 +36,8 @@ const chain = {
   logs: [] as object[],
   status: new Map<bigint, [bigint, bigint]>(),
   calls: [] as string[],
+  /** `observations(i)` calls: the lag overlay's ring reads. */
+  observationReads: 0,
 };
 
 const header = (n: number) => ({
@@ -71,6 +74,10 @@ function rpcAnswer(method: string, params: unknown[]): unknown {
       const data = (params[0] as { data: string }).data;
       const call = abi.parseTransaction({ data });
       if (call?.name === 'slot0') return abi.encodeFunctionResult('slot0', [2n ** 96n, 0, 0, 1, 1, 0, true]);
+      if (call?.name === 'observations') {
+        chain.observationReads += 1;
+        return abi.encodeFunctionResult('observations', [1100, -13863n * 200n, 0n, true]);
+      }
       if (call?.name === 'liquidity') return abi.encodeFunctionResult('liquidity', [10n ** 18n]);
       if (call?.name === 'positionIndex' || call?.name === 'orderIndex')
         return abi.encodeFunctionResult(call.name, [100n]);
@@ -158,6 +165,18 @@ const poolRow = {
   sqrtPriceX96: (2n ** 95n).toString(),
   tick: -13863,
   liquidity: '1000',
+  observationIndex: 0,
+  observationCardinality: 1,
+  observationCardinalityNext: 1,
+};
+const observationRow = {
+  id: `${addr(0x50)}-0`,
+  pool: { id: addr(0x50) },
+  index: 0,
+  blockTimestamp: '900',
+  tickCumulative: '0',
+  secondsPerLiquidityCumulativeX128: '0',
+  initialized: true,
 };
 
 /** The subgraph as the fake source serves it, and what the mirror asked for. */
@@ -165,6 +184,7 @@ let source: SubgraphSource & { fetched: string[]; fail?: Error };
 beforeEach(() => {
   chain.head = 10;
   chain.lag = 0;
+  chain.observationReads = 0;
   chain.logs = [];
   chain.status = new Map([
     [1n, [1001n, 1000n]],
@@ -186,6 +206,7 @@ beforeEach(() => {
       source.fetched.push(`${kind}:${mode}`);
       if (kind === 'positions') return [positionRow(1), positionRow(2)];
       if (kind === 'orders') return [orderRow];
+      if (kind === 'poolObservations') return [observationRow];
       return [poolRow];
     },
   };
@@ -318,6 +339,11 @@ describe('KeeperCore with fake I/O', () => {
       expect(chain.calls.filter((m) => m === 'eth_getLogs')).toHaveLength(1);
       // The pool's price at the head, not the subgraph's older one.
       expect(core.book.pools.byPoolAddress(addr(0x50) as Address)?.sqrtPriceX96).toBe(2n ** 96n);
+      // And its ring: the newest slot was rewritten (a write at 1100 after the mirror's at 900), so it is re-read.
+      expect(chain.observationReads).toBeGreaterThan(0);
+      expect(
+        core.book.pools.byPoolAddress(addr(0x50) as Address)?.ring?.observations[0]?.blockTimestamp,
+      ).toBe(1100);
       // Indexed: acted on.
       chain.head = 11;
       chain.lag = 0;

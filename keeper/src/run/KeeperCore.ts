@@ -19,11 +19,16 @@ import { GasLedger } from '../execution/GasLedger.js';
 import { readPoolStates } from '../chain/readPoolStates.js';
 import { readUnindexedTouches } from '../ingest/readUnindexedTouches.js';
 import { OracleProber } from '../oracles/probeOracle.js';
+import { probeModule, refineByDebt, type ModuleProfile } from '../oracles/probeModule.js';
+import type { OnchainStatus } from '../oracles/onchainStatus.js';
 import { readFixedRatios } from '../oracles/readFixedRatios.js';
 import type { KeeperMetrics } from '../ops/KeeperMetrics.js';
 import { ValuationBook } from '../valuation/ValuationBook.js';
 import { chainReader } from '../chain/chainReader.js';
 import { predictFees } from './predictFees.js';
+import { simulateActions } from './simulateActions.js';
+import { twapGasTable } from '../decision/twapGasTable.js';
+import { REVERTED } from '../valuation/QuoteResult.js';
 import { rewardValueWei } from './rewardValueWei.js';
 import { usdToWei } from './usdToWei.js';
 
@@ -74,6 +79,10 @@ export class KeeperCore {
   private stablecoinDecimals: number | undefined;
   private readonly warned = new Set<string>();
   private resyncRequested = false;
+  /** The module's generation and debt rule: probed on the first synced block, refined by sampled debts. */
+  module: ModuleProfile | undefined;
+  /** Set when the module's debts fit no rule we know: everything is then valued on chain. */
+  private moduleDistrust: string | null = null;
   /** Positions changed on chain in blocks the subgraph has not indexed yet: not acted on until it has. */
   private heldBack = new Set<bigint>();
 
@@ -114,6 +123,7 @@ export class KeeperCore {
       return { kind: 'not-acting', head, reason: err.message, elapsedMs: performance.now() - started };
     }
     const nextTimestampSec = BigInt(head.timestampSec + config.blockTimeSec);
+    if (!this.module) await this.identifyModule(sync);
     const newProfiles = await this.profileNewOracles(sync);
     for (const pool of this.mirror.pools.values()) {
       this.erc223.add(pool.token0Erc223);
@@ -142,7 +152,8 @@ export class KeeperCore {
       await this.verifyModels(sync, nextTimestampSec, newProfiles.length > 0 || sync.full);
     const onchain = await this.valueOnChain(sync.block, nextTimestampSec);
     const liquidatable = this.liquidatableSet(nextTimestampSec, onchain);
-    const plan = planBlock({
+    const anyoneCompletes = (this.module?.generation ?? 1) >= 2;
+    const planned = planBlock({
       nextBlock: { number: BigInt(head.number + 1), timestampSec: nextTimestampSec },
       ourAddresses: this.deps.ourAddresses,
       inFlight: this.inFlight,
@@ -153,10 +164,13 @@ export class KeeperCore {
         lenders: config.filters.lenders,
         orderIds: config.filters.orderIds,
         rewardFloorWei: config.filters.rewardFloor,
+        ...(anyoneCompletes ? { gasTable: twapGasTable } : {}),
       },
       erc223Addresses: this.erc223,
+      moduleGeneration: this.module?.generation ?? 1,
       positions: this.decisionInputs(liquidatable, nextTimestampSec, onchain),
     });
+    const plan = anyoneCompletes ? await this.simulate(planned, head, nextTimestampSec) : planned;
     const atRiskBy = nextTimestampSec + BigInt((config.atRiskWithinBlocks - 1) * config.blockTimeSec);
     const stats: BlockStats = {
       tracked: this.book.size,
@@ -234,6 +248,116 @@ export class KeeperCore {
     this.resyncRequested = true;
   }
 
+  /**
+   * Gen 2/3: every planned call simulated at the target timestamp; its gas becomes the estimate (the TWAP oracle's
+   * cost varies with each ring), and what reverts there is not sent. A blocked completion is reported with how
+   * far the pool's spot sits from the TWAP and when the window has absorbed the last swap; it is simulated again
+   * next block.
+   */
+  private async simulate(plan: Plan, head: BlockRef, timestampSec: bigint): Promise<Plan> {
+    if (plan.actions.length === 0) return plan;
+    const simulated = await simulateActions(this.deps.rpc, this.deps.config.marginModule, plan, {
+      blockNumber: head.number,
+      timestampSec,
+      floor: twapGasTable,
+      receiver: this.deps.config.execution.rewardReceiver ?? null,
+      nonBaseAssets: (id) => Math.max(0, (this.mirror.positions.get(id)?.assets.length ?? 1) - 1),
+    });
+    this.rpcCalls += simulated.calls;
+    for (const { positionId, reason } of simulated.blockedCompletions) {
+      const floorNote = this.floorNote(positionId);
+      this.deps.log.warn(
+        { positionId: positionId.toString(), reason },
+        `completion blocked${floorNote ? `: ${floorNote}` : ''}; retrying every block`,
+      );
+    }
+    return simulated.plan;
+  }
+
+  /** "spot X % under TWAP, clears at ~second S" for the first sold asset whose pool trades under its TWAP. */
+  private floorNote(positionId: bigint): string | null {
+    const position = this.mirror.positions.get(positionId);
+    if (!position) return null;
+    for (let i = position.assets.length - 1; i >= 1; i--) {
+      if ((position.balances[i] ?? 0n) === 0n) continue;
+      const poolAddress = this.book.pricingPool(positionId, i);
+      const pool = poolAddress ? this.mirror.pools.get(poolAddress) : undefined;
+      const twapSqrt = this.book.twapSqrtPrice(positionId, i);
+      if (!pool || twapSqrt === null || twapSqrt === 0n) continue;
+      const ratio = (Number(pool.sqrtPriceX96) / Number(twapSqrt)) ** 2;
+      const asset = position.assets[i]!;
+      const assetIsToken0 = asset === pool.token0 || asset === pool.token0Erc223;
+      const assetRatio = assetIsToken0 ? ratio : 1 / ratio;
+      const underPct = (1 - assetRatio) * 100;
+      const newest = pool.ring?.observations[pool.ring.index];
+      const oracle = this.mirror.orders.get(position.orderId)?.oracle;
+      const profile = oracle ? this.profiles.get(oracle) : undefined;
+      const window = profile && 'twapWindow' in profile ? profile.twapWindow : undefined;
+      const clears =
+        newest && window !== undefined ? ` clears at ~second ${newest.blockTimestamp + window}` : '';
+      return `spot ${underPct.toFixed(2)} % under TWAP in pool ${pool.address} (asset ${asset}),${clears}`;
+    }
+    return null;
+  }
+
+  /** `priceOracle()` picks gen 3; gen 1 vs 2 (and gen 3's own rule) is then learnt from sampled debts. */
+  private async identifyModule(sync: SyncResult): Promise<void> {
+    this.module = await probeModule(this.deps.rpc.provider, this.deps.config.marginModule, sync.block.number);
+    this.rpcCalls += 1;
+    this.book.setDebtModel(this.module.debtModel);
+    this.deps.log.info(
+      {
+        generation: this.module.generation,
+        priceOracle: this.module.priceOracle,
+        debt: this.module.debtModel,
+      },
+      'margin module identified (debt rule to be confirmed on live positions)',
+    );
+  }
+
+  /**
+   * Checks the module's debt rule against the contract's own debts. A debt only the other rule gives switches
+   * the book to it; a debt no known rule gives (an unexpected module) values every position on chain from now on.
+   * Returns whether the book's debts changed.
+   */
+  private learnDebtRule(answers: Map<bigint, OnchainStatus>, timestampSec: bigint): boolean {
+    if (!this.module || this.moduleDistrust) return false;
+    for (const [id, answer] of answers) {
+      const position = this.mirror.positions.get(id);
+      if (!answer.ok || !position) continue;
+      const verdict = refineByDebt(this.module, position, timestampSec, answer.debt);
+      if (verdict.kind === 'agrees') {
+        this.module = verdict.profile;
+        continue;
+      }
+      this.deps.metrics.oracleDrift.inc({ oracle: this.deps.config.marginModule });
+      if (verdict.kind === 'switched') {
+        this.module = verdict.profile;
+        this.deps.log.warn(
+          { generation: this.module.generation, debt: this.module.debtModel, detail: verdict.detail },
+          'margin module debt rule corrected from getPositionStatus',
+        );
+        this.book.setDebtModel(this.module.debtModel);
+        this.book.update({}, timestampSec);
+        return true;
+      }
+      this.moduleDistrust = `the module's debts fit no known rule (${verdict.detail})`;
+      this.deps.log.warn(
+        { detail: verdict.detail },
+        'margin module debt rule unknown: valuing every position on chain',
+      );
+      const demoted = [...this.profiles.keys()].map((address): OracleProfile => ({
+        kind: 'onchain',
+        address,
+        reason: this.moduleDistrust ?? '',
+      }));
+      for (const profile of demoted) this.profiles.set(profile.address, profile);
+      this.book.update({ oracles: demoted }, timestampSec);
+      return true;
+    }
+    return false;
+  }
+
   /** Re-reads the fixed-ratio oracles' ratios for the pairs positions hold (their changes emit no indexed event). */
   private async refreshFixedRatios(sync: SyncResult, timestampSec: bigint): Promise<void> {
     const fixed = [...this.profiles.values()].filter((p) => p.kind === 'fixed-ratio');
@@ -267,8 +391,10 @@ export class KeeperCore {
     for (const id of sync.changedOrders) {
       const oracle = this.mirror.orders.get(id)?.oracle;
       if (!oracle || this.profiles.has(oracle)) continue;
-      let profile = await this.prober.profile(oracle, sync.block.number);
-      this.rpcCalls += 4;
+      let profile: OracleProfile = this.moduleDistrust
+        ? { kind: 'onchain', address: oracle, reason: this.moduleDistrust }
+        : await this.prober.profile(oracle, sync.block.number);
+      this.rpcCalls += this.moduleDistrust ? 0 : 4;
       const poolFactory = this.deps.poolFactory;
       if (poolFactory && profile.kind !== 'onchain' && profile.factory !== poolFactory) {
         // Our pool mirror holds the indexed factory's pools only: another factory's prices are unknown to us.
@@ -314,7 +440,10 @@ export class KeeperCore {
       timestampSec,
     );
     this.rpcCalls += 1;
+    // The debt rule first: a wrong one would otherwise demote every oracle for a disagreement that is not theirs.
+    this.learnDebtRule(answers, timestampSec);
     for (const [oracle, sample] of byOracle) {
+      if (this.profiles.get(oracle)?.kind === 'onchain') continue;
       for (const id of sample) {
         const ours = this.book.valuation(id, timestampSec);
         const theirs = answers.get(id);
@@ -355,6 +484,7 @@ export class KeeperCore {
       timestampSec,
     );
     this.rpcCalls += Math.ceil(ids.length / 200);
+    this.learnDebtRule(answers, timestampSec);
     for (const [id, answer] of answers) {
       out.set(
         id,
@@ -417,13 +547,34 @@ export class KeeperCore {
       ? { kind: 'unvalued', reason: 'stale in the subgraph, or changed in blocks it has not indexed' }
       : (onchain.get(id) ??
         this.book.valuation(id, timestampSec) ?? { kind: 'unvalued', reason: 'not in the valuation book' });
+    const neverCompletes = (this.module?.generation ?? 1) >= 2 ? this.dustNote(id) : null;
     return {
       position,
       order,
       valuation,
       rewardValueWei: rewardValueWei(order, this.deps.config.weth, this.book.pools),
       spent: this.ledger.spend(id),
+      ...(neverCompletes ? { completionNeverSucceeds: neverCompletes } : {}),
     };
+  }
+
+  /**
+   * A held asset that the oracle values at 0 base units: its forced swap returns nothing (`require(out > 0)`) and
+   * the completion reverts for as long as prices stay near; freezing it would only pay gas.
+   */
+  private dustNote(id: bigint): string | null {
+    const quotes = this.book.assetQuotes(id);
+    const position = this.mirror.positions.get(id);
+    if (!quotes || !position) return null;
+    for (let i = 1; i < position.assets.length; i++) {
+      const balance = position.balances[i] ?? 0n;
+      if (balance > 0n && quotes[i - 1] === 0n) {
+        return `completion can never succeed: ${balance} of ${position.assets[i]} quotes 0 of the base asset, so its forced swap returns nothing`;
+      }
+      if (balance > 0n && quotes[i - 1] === REVERTED)
+        return `completion reverts: no price for ${position.assets[i]}`;
+    }
+    return null;
   }
 
   /**

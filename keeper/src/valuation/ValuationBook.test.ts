@@ -652,3 +652,26 @@ describe('ValuationBook: price moves around the liquidation line', () => {
     }
   });
 });
+
+describe('ValuationBook.setDebtModel', () => {
+  it("switching the module's debt rule re-times every position exactly as the new rule values it", () => {
+    const book = new ValuationBook();
+    const pos = position(1n, 0n, [BASE], [3n], { initialBalance: 3n, interest: 3333n });
+    const changes: ValuationChanges = {
+      oracles: [fixedProfile(1n)],
+      orders: [order(0n, FIXED)],
+      positions: [pos],
+    };
+    book.update(changes, T0);
+    const mirror = new Mirror();
+    mirror.apply(changes);
+    const later = T0 + 3n * 2_592_000n;
+    expect(book.valuation(1n, later)).toEqual(mirror.value(1n, later, 'gen1'));
+    expect(book.candidates(later)).toEqual([1n]); // gen 1: debt 5 > value 3
+    book.setDebtModel('gen2');
+    expect(book.debtRule).toBe('gen2');
+    book.update({}, later);
+    expect(book.valuation(1n, later)).toEqual(mirror.value(1n, later, 'gen2'));
+    expect(book.candidates(later)).toEqual([]); // gen 2: ib·r/10000 floors to 0, the debt stays 3
+  });
+});

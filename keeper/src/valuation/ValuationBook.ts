@@ -18,6 +18,8 @@ import type { OracleModel } from './OracleModel.js';
 import { poolAddressPairs, PoolIndex } from './PoolIndex.js';
 import { REVERTED } from './QuoteResult.js';
 import { wrapUint } from './wrapUint.js';
+import { TwapModel } from './TwapModel.js';
+import { firstLiquidatableSecond, positionValue } from './twapSteps.js';
 
 /** What changed since the last update; states replace the stored ones whole (never mutate a state once given). */
 export interface ValuationChanges {
@@ -65,7 +67,7 @@ const TOKEN_ID_SPAN = 2 ** 24;
  */
 export class ValuationBook {
   readonly pools = new PoolIndex();
-  private readonly debtModel: DebtModel;
+  private debtModel: DebtModel;
   private readonly modelFor: (profile: OracleProfile) => OracleModel | null;
   private readonly orders = new IdMap<BookOrder>();
   private readonly oracles = new Map<Address, BookOracle>();
@@ -95,6 +97,21 @@ export class ValuationBook {
   constructor(options: ValuationBookOptions = {}) {
     this.debtModel = options.debtModel ?? 'gen1';
     this.modelFor = options.modelFor ?? createOracleModel;
+  }
+
+  /** The interest rule applied to every position's debt. */
+  get debtRule(): DebtModel {
+    return this.debtModel;
+  }
+
+  /**
+   * Switches the interest rule (the module's generation, once probed or learnt from the contract's debts): every
+   * position's debt line and time are rebuilt at the next update.
+   */
+  setDebtModel(model: DebtModel): void {
+    if (model === this.debtModel) return;
+    this.debtModel = model;
+    this.markAll(() => true, SlotWork.Structure);
   }
 
   /** Open positions held. */
@@ -198,6 +215,80 @@ export class ValuationBook {
     const wanted =
       kind === 'valued' ? SlotStatus.Valued : kind === 'reverts' ? SlotStatus.Reverts : SlotStatus.Unvalued;
     return this.slots.filter((slot) => slot.status === wanted).map((slot) => slot.positionId);
+  }
+
+  /**
+   * Each non-base asset's quote in the base asset at the last update (index i−1 for asset i; -1n where the oracle
+   * reverts); undefined when the position is not valued in-process.
+   */
+  assetQuotes(positionId: bigint): readonly bigint[] | undefined {
+    const slot = this.slotOf.get(positionId);
+    return slot?.status === SlotStatus.Valued ? slot.quotes : undefined;
+  }
+
+  /**
+   * The exact first second in [fromSec, toSec] at which the position is liquidatable if no pool or position changes
+   * meanwhile. Under a TWAP oracle the value moves with time alone (tick, eligibility and rank are step functions
+   * of time between pool events: `firstLiquidatableSecond`); for other models the book's own time. Null: not
+   * within the horizon; undefined: not valued in-process.
+   */
+  exactLiquidationSecond(positionId: bigint, fromSec: bigint, toSec: bigint): bigint | null | undefined {
+    const slot = this.slotOf.get(positionId);
+    if (slot === undefined || slot.status !== SlotStatus.Valued || !slot.position) return undefined;
+    const model = slot.oracle?.model;
+    if (model instanceof TwapModel) {
+      // Every TWAP input (tick, eligibility, harmonic-mean rank) is constant once the window has passed the newest
+      // write of every pool the position's pairs can use: step through time up to there, then the value is fixed
+      // and only the debt moves, which `liquidationTime` answers exactly however far ahead.
+      const settled = this.twapSettledSec(model, slot.position, fromSec);
+      const steppedTo = settled < toSec ? settled : toSec;
+      const position = slot.position;
+      const at = firstLiquidatableSecond(
+        model.profile,
+        this.pools,
+        position,
+        slot,
+        Number(fromSec),
+        Number(steppedTo),
+      );
+      if (at !== null) return BigInt(at);
+      if (steppedTo >= toSec) return null;
+      const from = steppedTo + 1n;
+      const value = positionValue(model.profile, this.pools, position, Number(from));
+      if (value === null) return null; // a reverting valuation is never liquidatable
+      const crossing = liquidationTime(slot, value, from);
+      return crossing !== null && crossing <= toSec ? crossing : null;
+    }
+    const valuation = this.valuation(positionId, fromSec);
+    const at = valuation?.kind === 'valued' ? valuation.liquidatableAtSec : null;
+    return at !== null && at <= toSec ? at : null;
+  }
+
+  /** The last second at which any TWAP input of the position's pairs can still move with time alone. */
+  private twapSettledSec(model: TwapModel, position: PositionState, fromSec: bigint): bigint {
+    const base = position.assets[0];
+    const now32 = Number(BigInt.asUintN(32, fromSec));
+    let settled = fromSec;
+    if (base === undefined) return settled;
+    for (const asset of position.assets.slice(1)) {
+      for (const fee of model.profile.feeTiers) {
+        const ring = this.pools.get(base, asset, fee)?.ring;
+        const newest = ring && ring.cardinality > 0 ? ring.observations[ring.index] : undefined;
+        if (!newest) continue;
+        const age = BigInt((now32 - newest.blockTimestamp + 2 ** 32) % 2 ** 32);
+        const until = fromSec - age + BigInt(model.profile.twapWindow);
+        if (until > settled) settled = until;
+      }
+    }
+    return settled;
+  }
+
+  /** The TWAP sqrt price the oracle uses for the position's asset `assetIndex`; null when not a TWAP price. */
+  twapSqrtPrice(positionId: bigint, assetIndex: number): bigint | null {
+    const price = this.slotOf.get(positionId)?.pairs?.[assetIndex - 1]?.price as
+      { pair?: { sqrtPriceX96?: { ok: boolean; value?: bigint } } } | undefined;
+    const sqrt = price?.pair?.sqrtPriceX96;
+    return sqrt?.ok && sqrt.value !== undefined ? sqrt.value : null;
   }
 
   /** The pool the order's oracle would price (and `liquidate` swap) the position's asset `assetIndex` through. */
