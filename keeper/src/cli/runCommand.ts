@@ -2,6 +2,8 @@ import { formatExecutionTotals } from '../execution/formatExecutionLines.js';
 import type { Executor } from '../execution/Executor.js';
 import { checkExecutionConfig, startExecution } from '../execution/startExecution.js';
 import { loadConfig } from '../config/loadConfig.js';
+import { DashboardFeed } from '../ops/DashboardFeed.js';
+import { rewardValueWei } from '../run/rewardValueWei.js';
 import { checkSignerBalances, scheduleMaintenance } from '../ops/scheduleMaintenance.js';
 import { startOpsServer, type HealthReport } from '../ops/startOpsServer.js';
 import type { KeeperIO } from '../run/KeeperIO.js';
@@ -65,6 +67,15 @@ export async function runCommand(options: {
     throw err;
   }
   let health: () => HealthReport = () => ({ status: 'starting' });
+  const dashboard = new DashboardFeed({
+    positions: core.mirror.positions,
+    orders: core.mirror.orders,
+    inFlight: core.inFlight,
+    valuation: (id, at) => core.book.valuation(id, at),
+    rewardWei: (order) => rewardValueWei(order, config.weth, core.book.pools),
+    health: () => health(),
+    totals: () => executor?.totals,
+  });
   const ops =
     config.ops.port === 0
       ? undefined
@@ -73,8 +84,9 @@ export async function runCommand(options: {
           host: config.ops.host,
           metrics: keeper.metrics,
           health: () => health(),
+          dashboard: () => dashboard.snapshot(),
         });
-  if (ops) log.info({ url: ops.url }, 'metrics and health endpoint up');
+  if (ops) log.info({ url: ops.url, dashboard: `${ops.url}/` }, 'metrics, health and dashboard endpoint up');
   const stop = new AbortController();
   const onSignal = () => stop.abort();
   process.once('SIGINT', onSignal);
@@ -94,6 +106,7 @@ export async function runCommand(options: {
     plan: async (head) => {
       const outcome = await core.processBlock(head);
       keeper.progress.done();
+      dashboard.recordPlan(outcome);
       return outcome;
     },
     execute: async (head, plan) => {
@@ -101,6 +114,7 @@ export async function runCommand(options: {
       const report = await executor.onBlock(head, plan);
       keeper.metrics.gasSpentWei.set(Number(executor.totals.gasSpentWei));
       keeper.metrics.wastedGasWei.set(Number(executor.totals.wastedGasWei));
+      dashboard.recordExecution(report);
       return report;
     },
     rollback: () => {
