@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +29,9 @@ let market: KeeperMarket;
 let keeper: KeeperProcess | undefined;
 let browser: BrowserContext | undefined;
 let profileDir: string | undefined;
+/** A local webhook receiver: the keeper's alerts land here. */
+let hook: Server;
+const alerts: { text: string }[] = [];
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM))
@@ -36,6 +41,15 @@ beforeAll(async () => {
   market = await setUpKeeperMarket(devnet, { positions: 30, seed: 41 });
   host = await startGraphHost({ rpcUrl: devnet.rpcUrl, chainId: devnet.chainId, pollIntervalMs: 10 });
   relay = await startRelay({ devnet });
+  hook = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      alerts.push(JSON.parse(body) as { text: string });
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
 }, 300_000);
 
 afterAll(async () => {
@@ -45,6 +59,7 @@ afterAll(async () => {
     await keeper.exited;
   }
   if (profileDir) rmSync(profileDir, { recursive: true, force: true });
+  await new Promise<void>((resolve) => (hook ? hook.close(() => resolve()) : resolve()));
   await relay?.stop();
   await host?.stop();
   await devnet?.stop();
@@ -88,6 +103,9 @@ describe('the dashboard, in headless Chromium against a devnet keeper', () => {
       'ops.host': '127.0.0.1',
       weth: market.base.address,
       'execution.relays': relay.url,
+      // Above the 100 ETH the key holds: the start-up balance check must raise a low-balance alert.
+      'ops.min-signer-balance': '1000',
+      'ops.alerts.webhook-url': `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`,
     };
     keeper = runKeeper(['run', ...Object.entries(flags).flatMap(([k, v]) => [`--${k}`, v])], {
       DEX223_KEEPER_PRIVATE_KEY: LIQUIDATOR_KEY,
@@ -116,6 +134,11 @@ describe('the dashboard, in headless Chromium against a devnet keeper', () => {
       (out) => count(out, /^ {2}included complete position \d+: landed in block/) === truth.size,
       'completions settled',
     );
+    expect(alerts.map((a) => a.text)).toEqual([
+      `dex223-keeper chain ${devnet.chainId}: [low-balance] signer balance below 1000.0000 ETH: ${liquidator} 100.0000 ETH; top it up`,
+    ]);
+    // The webhook URL is a secret: it is in argv here, but never in what the keeper prints.
+    expect(run.stdout() + run.stderr()).not.toContain('/hook');
     const url = dashboardUrl(run);
     expect(url, `no dashboard URL in the keeper's log:\n${run.stderr().slice(-2000)}`).toMatch(
       /^http:\/\/127\.0\.0\.1:\d+\/$/,

@@ -2,6 +2,7 @@ import { formatExecutionTotals } from '../execution/formatExecutionLines.js';
 import type { Executor } from '../execution/Executor.js';
 import { checkExecutionConfig, startExecution } from '../execution/startExecution.js';
 import { loadConfig } from '../config/loadConfig.js';
+import { AlertMonitor } from '../ops/AlertMonitor.js';
 import { DashboardFeed } from '../ops/DashboardFeed.js';
 import { rewardValueWei } from '../run/rewardValueWei.js';
 import { checkSignerBalances, scheduleMaintenance } from '../ops/scheduleMaintenance.js';
@@ -87,6 +88,12 @@ export async function runCommand(options: {
           dashboard: () => dashboard.snapshot(),
         });
   if (ops) log.info({ url: ops.url, dashboard: `${ops.url}/` }, 'metrics, health and dashboard endpoint up');
+  const alerts = new AlertMonitor(config.ops.alerts, { log, name: `dex223-keeper chain ${config.chainId}` });
+  if (alerts.enabled)
+    log.info(
+      { format: config.ops.alerts.format, minIntervalSec: config.ops.alerts.minIntervalSec },
+      'webhook alerts on',
+    );
   const stop = new AbortController();
   const onSignal = () => stop.abort();
   process.once('SIGINT', onSignal);
@@ -107,6 +114,8 @@ export async function runCommand(options: {
       const outcome = await core.processBlock(head);
       keeper.progress.done();
       dashboard.recordPlan(outcome);
+      const drift = await keeper.metrics.oracleDrift.get();
+      alerts.onDriftTotal(drift.values.reduce((sum, v) => sum + v.value, 0));
       return outcome;
     },
     execute: async (head, plan) => {
@@ -115,6 +124,7 @@ export async function runCommand(options: {
       keeper.metrics.gasSpentWei.set(Number(executor.totals.gasSpentWei));
       keeper.metrics.wastedGasWei.set(Number(executor.totals.wastedGasWei));
       dashboard.recordExecution(report);
+      alerts.onOutcomes(report.outcomes);
       return report;
     },
     rollback: () => {
@@ -126,6 +136,12 @@ export async function runCommand(options: {
     sleep: (ms, signal) => sleep(ms, signal),
     onBlockDone: (head, ok) => {
       if (!ok) keeper.metrics.blocksFailed.inc();
+      const result = state.lastResult;
+      alerts.onBlock(
+        head.number,
+        result?.kind === 'planned',
+        result && result.kind !== 'planned' ? result.reason : undefined,
+      );
       options.onBlockHandled?.(head.number);
     },
   };
@@ -137,13 +153,21 @@ export async function runCommand(options: {
         cron: config.ops.balanceCron,
         run: async () => {
           if (!executor) return;
-          await checkSignerBalances({
+          const balances = new Map<string, bigint>();
+          const low = await checkSignerBalances({
             addresses: executor.addresses,
             minWei: config.ops.minSignerBalance,
             balanceOf: (address) => rpc.provider.getBalance(address),
             log,
-            onBalance: (address, wei) => keeper.metrics.signerBalanceWei.set({ address }, Number(wei)),
+            onBalance: (address, wei) => {
+              balances.set(address, wei);
+              keeper.metrics.signerBalanceWei.set({ address }, Number(wei));
+            },
           });
+          alerts.onLowBalance(
+            low.map((address) => ({ address, wei: balances.get(address) ?? 0n })),
+            config.ops.minSignerBalance,
+          );
         },
       },
     ],
@@ -158,6 +182,7 @@ export async function runCommand(options: {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await maintenance.stop();
+    await alerts.flush();
     await ops?.close();
     keeper.close();
   }
