@@ -10,7 +10,11 @@ import { startOpsServer, type HealthReport } from '../ops/startOpsServer.js';
 import type { KeeperIO } from '../run/KeeperIO.js';
 import { KeeperState } from '../run/KeeperState.js';
 import { runKeeper } from '../run/runKeeper.js';
+import { BlockLineFolder } from './BlockLineFolder.js';
+import { formatDuration } from './formatDuration.js';
+import { formatRunSummary } from './formatRunSummary.js';
 import { startKeeper } from './startKeeper.js';
+import type { TerminalOutput } from './TerminalOutput.js';
 
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
@@ -35,7 +39,13 @@ export async function runCommand(options: {
   signal?: AbortSignal;
   /** Called once a head block is planned and its plan sent (the devnet paces its blocks on it). */
   onBlockHandled?: (blockNumber: number) => void;
+  /**
+   * A person's terminal (the CLI passes it): pretty logs, the sync bar and folded quiet blocks on a status
+   * line, the positions nearest to liquidation with their ETA. Without it, `print` gets every line as is.
+   */
+  terminal?: TerminalOutput;
 }): Promise<number> {
+  const startedMs = Date.now();
   // Checked before anything starts: a keeper that could not send says which setting is missing at once.
   // dryRun is the config's boolean (flag, env or file), not a guess at a flag's spelling.
   const { config: file, ...flags } = options.flags;
@@ -48,6 +58,7 @@ export async function runCommand(options: {
     env: options.env,
     subgraphWaitMs: Number.POSITIVE_INFINITY,
     onWaiting: (reason) => options.print(`not acting: ${reason}`),
+    terminal: options.terminal,
   });
   const { config, core, log, rpc } = keeper;
   let executor: Executor | undefined;
@@ -88,6 +99,10 @@ export async function runCommand(options: {
           dashboard: () => dashboard.snapshot(),
         });
   if (ops) log.info({ url: ops.url, dashboard: `${ops.url}/` }, 'metrics, health and dashboard endpoint up');
+  const folder = options.terminal
+    ? new BlockLineFolder(options.terminal, () => atRiskText(dashboard))
+    : undefined;
+  const print = folder ? (line: string) => folder.print(line) : options.print;
   const alerts = new AlertMonitor(config.ops.alerts, { log, name: `dex223-keeper chain ${config.chainId}` });
   if (alerts.enabled)
     log.info(
@@ -132,7 +147,7 @@ export async function runCommand(options: {
       // The next sync reloads everything at the new head: nothing believed from the lost blocks survives.
       core.mirror.reset();
     },
-    print: options.print,
+    print,
     sleep: (ms, signal) => sleep(ms, signal),
     onBlockDone: (head, ok) => {
       if (!ok) keeper.metrics.blocksFailed.inc();
@@ -176,6 +191,23 @@ export async function runCommand(options: {
   await maintenance.runNow('signer-balance');
   try {
     await runKeeper({ state, io, pollMs, signal: stop.signal });
+    folder?.finish();
+    await alerts.flush();
+    const earned = dashboard.earned();
+    options.print(
+      formatRunSummary({
+        ranMs: Date.now() - startedMs,
+        blocksHandled: state.blocksHandled,
+        blocksFailed: state.blocksFailed,
+        reorgs: state.reorgs,
+        lastHead: state.lastHead?.number,
+        dryRun: executor === undefined,
+        liquidations: earned.liquidations,
+        rewardWei: earned.rewardWei,
+        gasSpentWei: executor?.totals.gasSpentWei ?? 0n,
+        alertsSent: alerts.sent,
+      }),
+    );
     if (executor) options.print(formatExecutionTotals(executor.totals));
     return 0;
   } finally {
@@ -186,4 +218,11 @@ export async function runCommand(options: {
     await ops?.close();
     keeper.close();
   }
+}
+
+/** The status line's tail: the positions nearest to liquidation, each with its ETA as time. */
+function atRiskText(dashboard: DashboardFeed): string {
+  const rows = dashboard.nearestAtRisk(3);
+  if (rows.length === 0) return 'no position heading for liquidation';
+  return `nearest: ${rows.map((r) => `#${r.positionId} ${r.state === 'healthy' ? formatDuration(r.etaSec) : r.state}`).join(', ')}`;
 }

@@ -151,6 +151,17 @@ export class DashboardFeed {
     return position ? this.view.orders.get(position.orderId) : undefined;
   }
 
+  /** Completions of ours that landed, and their rewards: for the summary on exit. */
+  earned(): { liquidations: number; rewardWei: bigint } {
+    return { liquidations: this.liquidations, rewardWei: this.rewardEarnedWei };
+  }
+
+  /** The `limit` positions nearest to liquidation as of the last planned block (none before one). */
+  nearestAtRisk(limit: number): AtRiskRow[] {
+    const outcome = this.lastOutcome;
+    return outcome?.kind === 'planned' ? this.nearest(outcome).slice(0, limit) : [];
+  }
+
   snapshot(nowMs: number = Date.now()): DashboardSnapshot {
     const outcome = this.lastOutcome;
     const totals = this.view.totals();
