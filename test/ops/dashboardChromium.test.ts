@@ -120,6 +120,13 @@ describe('the dashboard, in headless Chromium against a devnet keeper', () => {
         truth.size,
       'freezes sent',
     );
+    // Sent, not mined yet: the freezes are in flight.
+    const inFlight = (await (await fetch(`${dashboardUrl(run)}api/state`)).json()) as {
+      inFlight: { positionId: string; kind: string; lastTargetBlock: string }[];
+    };
+    expect(new Set(inFlight.inFlight.map((a) => `${a.positionId} ${a.kind} ${a.lastTargetBlock}`))).toEqual(
+      new Set([...truth].map((id) => `${id} freeze ${crash.number + 1}`)),
+    );
     const freezeBlock = await devnet.producer.mine();
     await waitForStdout(
       run,

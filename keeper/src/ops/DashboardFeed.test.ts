@@ -49,6 +49,8 @@ describe('DashboardFeed', () => {
       [3n, makePosition({ positionId: 3n, frozenAtSec: T0 - 60n })],
       [4n, makePosition({ positionId: 4n })],
       [5n, makePosition({ positionId: 5n })],
+      [6n, makePosition({ positionId: 6n })],
+      [7n, makePosition({ positionId: 7n })],
     ]);
     const valuations = new Map<bigint, PositionValuation>([
       [1n, { kind: 'valued', debt: 5n, value: 9n, liquidatable: false, liquidatableAtSec: T0 + 7_200n }],
@@ -56,6 +58,9 @@ describe('DashboardFeed', () => {
       [3n, { kind: 'valued', debt: 9n, value: 5n, liquidatable: true, liquidatableAtSec: NEXT }],
       [4n, { kind: 'valued', debt: 1n, value: 9n, liquidatable: false, liquidatableAtSec: null }],
       [5n, { kind: 'valued', debt: 5n, value: 9n, liquidatable: false, liquidatableAtSec: T0 + 600n }],
+      // Valued on chain: 6 is liquidatable by the contract's answer, 7 is not.
+      [6n, { kind: 'unvalued', reason: 'oracle valued on chain' }],
+      [7n, { kind: 'unvalued', reason: 'oracle valued on chain' }],
     ]);
     const feed = new DashboardFeed({
       positions,
@@ -66,15 +71,17 @@ describe('DashboardFeed', () => {
       health: () => ({ status: 'ok' }),
       totals: () => undefined,
     });
-    feed.recordPlan(planned([], [2n]));
+    feed.recordPlan(planned([], [2n, 6n]));
     const snap = feed.snapshot(0);
     expect(snap.atRisk.map((r) => [r.positionId, r.state, r.etaSec])).toEqual([
       ['3', 'frozen', 12],
       ['2', 'liquidatable', 12],
+      ['6', 'liquidatable', 12],
       ['5', 'healthy', 600],
       ['1', 'healthy', 7_200],
     ]);
     expect(snap.atRisk[0]?.rewardWei).toBe('500000000000000000');
+    expect(snap.atRisk[2]).toMatchObject({ debt: null, value: null });
     expect(snap.inFlight).toEqual([
       { positionId: '2', kind: 'freeze', sender: ME, sentAtBlock: '100', lastTargetBlock: '101' },
     ]);

@@ -27,8 +27,9 @@ export interface AtRiskRow {
   /** Seconds of chain time from the head until it turns liquidatable (0 when it already is); null: never. */
   etaSec: number | null;
   liquidatableAtSec: string | null;
-  debt: string;
-  value: string;
+  /** Null when the position is valued on chain (an oracle the keeper does not model): no debt line, no ETA. */
+  debt: string | null;
+  value: string | null;
   rewardWei: string | null;
 }
 
@@ -58,6 +59,9 @@ export interface DashboardSnapshot {
     atRisk: number | null;
     candidates: number | null;
     planned: number | null;
+    /** Positions valued through getPositionStatus each block (no ETA) and positions whose valuation reverts. */
+    unvalued: number | null;
+    reverting: number | null;
   } | null;
   atRisk: AtRiskRow[];
   inFlight: {
@@ -200,11 +204,13 @@ export class DashboardFeed {
     const liquidatable = new Set(outcome.liquidatable);
     const rows: { key: bigint; row: AtRiskRow }[] = [];
     for (const [id, position] of this.view.positions) {
-      const valuation = this.view.valuation(id, at);
-      if (valuation?.kind !== 'valued') continue;
+      const modelled = this.view.valuation(id, at);
+      const valuation = modelled?.kind === 'valued' ? modelled : undefined;
       const frozen = position.frozenAtSec !== 0n;
-      const now = liquidatable.has(id) || valuation.liquidatable;
-      const when = now || frozen ? at : valuation.liquidatableAtSec;
+      const now = liquidatable.has(id) || valuation?.liquidatable === true;
+      // Not modelled in-process: shown only when the contract's own answer says it is (or it is frozen).
+      if (!valuation && !now && !frozen) continue;
+      const when = now || frozen ? at : (valuation?.liquidatableAtSec ?? null);
       if (when === null && !frozen) continue;
       const order = this.view.orders.get(position.orderId);
       const reward = order ? this.view.rewardWei(order) : null;
@@ -218,8 +224,8 @@ export class DashboardFeed {
           state: frozen ? 'frozen' : now ? 'liquidatable' : 'healthy',
           etaSec: when === null ? null : Number(when > headSec ? when - headSec : 0n),
           liquidatableAtSec: when?.toString() ?? null,
-          debt: valuation.debt.toString(),
-          value: valuation.value.toString(),
+          debt: valuation?.debt.toString() ?? null,
+          value: valuation?.value.toString() ?? null,
           rewardWei: reward?.toString() ?? null,
         },
       });
@@ -243,6 +249,8 @@ function blockOf(outcome: BlockOutcome): NonNullable<DashboardSnapshot['block']>
       atRisk: null,
       candidates: null,
       planned: null,
+      unvalued: null,
+      reverting: null,
     };
   }
   return {
@@ -255,5 +263,7 @@ function blockOf(outcome: BlockOutcome): NonNullable<DashboardSnapshot['block']>
     atRisk: outcome.stats.atRisk,
     candidates: outcome.stats.candidates,
     planned: outcome.plan.actions.length,
+    unvalued: outcome.stats.unvalued,
+    reverting: outcome.stats.reverting,
   };
 }

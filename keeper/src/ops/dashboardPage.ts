@@ -79,6 +79,7 @@ function render(s) {
     card('subgraph lag', b && b.lagBlocks !== null ? b.lagBlocks + ' blocks' : (b && b.notActing ? 'not acting' : '–'), b && b.notActing ? 'bad' : ''),
     card('tracked', b && b.tracked !== null ? String(b.tracked) : '–'),
     card('at risk', b && b.atRisk !== null ? String(b.atRisk) : '–'),
+    card('valued on chain', b && b.unvalued !== null ? String(b.unvalued) : '–'),
     card('in flight', String(s.inFlight.length)),
     card('liquidations', String(e.liquidations)),
     card('earned (ETH)', eth(e.rewardWei)),
@@ -86,9 +87,10 @@ function render(s) {
     card('profit (ETH)', eth(e.profitWei), BigInt(e.profitWei) < 0n ? 'bad' : 'ok'),
     card('sent / included / reverted', e.dryRun ? 'dry run' : e.sent + ' / ' + e.included + ' / ' + e.reverted)
   );
-  fill('at-risk', s.atRisk, function (r) {
-    return [r.positionId, r.orderId, r.state, duration(r.etaSec), utc(r.liquidatableAtSec), eth(r.rewardWei), r.debt, r.value];
-  }, 'no position is heading for liquidation');
+  // The ten nearest fit a screen with the rest; /api/state has more.
+  fill('at-risk', s.atRisk.slice(0, 10), function (r) {
+    return [r.positionId, r.orderId, r.state, duration(r.etaSec), utc(r.liquidatableAtSec), eth(r.rewardWei), r.debt === null ? 'on chain' : r.debt, r.value === null ? 'on chain' : r.value];
+  }, b && b.unvalued ? 'no position is heading for liquidation among those valued in-process; ' + b.unvalued + ' valued on chain each block (no ETA) are listed once liquidatable' : 'no position is heading for liquidation');
   fill('in-flight', s.inFlight, function (r) {
     return [r.positionId, r.kind, r.sender, r.sentAtBlock, r.lastTargetBlock];
   }, 'nothing in flight');
