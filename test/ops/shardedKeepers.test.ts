@@ -108,19 +108,35 @@ describe('two keepers side by side, sharded by order id, each with its own keys'
       );
     });
     const count = (text: string, pattern: RegExp) => text.match(new RegExp(pattern, 'gm'))?.length ?? 0;
-    // Both have planned the crash block before the chain moves on (each prints its line for it).
-    for (const run of running)
-      await waitForStdout(run, (out) => out.includes(`block ${crash.number} |`), `block ${crash.number}`);
-    // Blocks until every liquidatable position is closed: a freeze block, then a completion block, and a
-    // few spare ones for a position whose freeze landed a block late.
-    let last = crash.number;
-    for (let i = 0; i < 6; i++) {
-      const block = await devnet.producer.mine();
-      last = block.number;
-      for (const run of running)
-        await waitForStdout(run, (out) => out.includes(`block ${block.number} |`), `block ${block.number}`);
-      if ((await liquidations(crash.number + 1, last)).size === truth.size) break;
+    // Which shard each liquidatable position belongs to, from the contract (its order id).
+    const mm = new Interface(['function positions(uint256) view returns (uint256 orderId)']);
+    const expected: bigint[][] = [[], []];
+    for (const id of truth) {
+      const raw = await devnet.provider.call({
+        to: devnet.addresses.marginModule,
+        data: mm.encodeFunctionData('positions', [id]),
+      });
+      expected[shardOf(mm.decodeFunctionResult('positions', raw)[0] as bigint)]!.push(id);
     }
+    expect(expected[0]!.length).toBeGreaterThan(0);
+    expect(expected[1]!.length).toBeGreaterThan(0);
+    /** Waits until each keeper has sent `kind` for every position of its shard, for block `target`. */
+    const sentAll = async (kind: string, target: number) => {
+      for (const [s, run] of running.entries())
+        await waitForStdout(
+          run,
+          (out) =>
+            expected[s]!.every((id) =>
+              new RegExp(`^ {2}sent ${kind} position ${id} .* for block ${target} `, 'm').test(out),
+            ),
+          `keeper ${SHARDS[s]!.name}: ${kind} of positions ${expected[s]!.join(', ')} for block ${target}`,
+        );
+    };
+    await sentAll('freeze', crash.number + 1);
+    const freezeBlock = await devnet.producer.mine();
+    await sentAll('complete', freezeBlock.number + 1);
+    const completeBlock = await devnet.producer.mine();
+    const last = completeBlock.number;
     const done = await liquidations(crash.number + 1, last);
     expect(new Set(done.keys())).toEqual(truth);
     const byShard = [0, 1].map((s) => [...done.values()].filter((l) => shardOf(l.orderId) === s));
@@ -131,6 +147,12 @@ describe('two keepers side by side, sharded by order id, each with its own keys'
     expect(byShard[0]!.length).toBeGreaterThan(0);
     expect(byShard[1]!.length).toBeGreaterThan(0);
     for (const [s, run] of running.entries()) {
+      // A completion's "included" line comes when the keeper settles it, after its block line: wait for it.
+      await waitForStdout(
+        run,
+        (out) => count(out, /^ {2}included complete position \d+/) === byShard[s]!.length,
+        `${byShard[s]!.length} completions settled by keeper ${SHARDS[s]!.name}`,
+      );
       run.child.kill('SIGTERM');
       expect(await run.exited).toBe(0);
       // The other shard's positions never appear in this keeper's sends.
