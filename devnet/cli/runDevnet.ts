@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Wallet, keccak256, toUtf8Bytes } from 'ethers';
 import { runCommand } from '../../keeper/src/cli/runCommand.js';
 import { Devnet } from '../Devnet.js';
+import { freePort } from '../chain/freePort.js';
 import type { ModuleGeneration } from '../deploy/deployCore.js';
 import { contractCompletable } from '../scenario/contractCompletable.js';
 import { describeMarketOracle } from '../scenario/describeMarketOracle.js';
@@ -208,8 +209,13 @@ export async function runDevnet(options: RunDevnetOptions): Promise<void> {
     );
 
     const keeperStop = new AbortController();
+    // The built-in keeper's ops endpoint: its dashboard, /metrics and /health, on a port the OS picked.
+    const opsPort = options.keeper ? await freePort() : 0;
+    if (options.keeper)
+      options.log(`  dashboard: http://127.0.0.1:${opsPort}/ (metrics at /metrics, health at /health)`);
     const keeper = options.keeper
       ? startBuiltInKeeper({
+          opsPort,
           devnet,
           subgraphUrl: host.url,
           relayUrl: relay.url,
@@ -410,6 +416,7 @@ async function summarize(
 
 interface BuiltInKeeperOptions {
   devnet: Devnet;
+  opsPort: number;
   subgraphUrl: string;
   relayUrl: string;
   weth: string;
@@ -437,7 +444,8 @@ function startBuiltInKeeper(o: BuiltInKeeperOptions): Promise<number> {
       // The market's base token plays WETH here, so rewards (paid in it) are valued 1:1 in ETH.
       weth: o.weth,
       'execution.relays': o.relayUrl,
-      'ops.port': '0',
+      'ops.port': String(o.opsPort),
+      'ops.host': '127.0.0.1',
       'ops.log-level': 'error',
     },
     env: {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { configPrintCommand } from './configPrintCommand.js';
 import { parseFlags } from './parseFlags.js';
 import { runCommand } from './runCommand.js';
+import { TerminalOutput } from './TerminalOutput.js';
 import { statusCommand } from './statusCommand.js';
 
 const configHelp = `Configuration: a YAML file (--config <file>), DEX223_KEEPER_* environment variables, or flags
@@ -81,7 +82,10 @@ async function main(argv: string[]): Promise<number> {
       print(version());
       return 0;
     }
-    if (command === 'run') return runCommand({ flags, env: process.env, print });
+    if (command === 'run') {
+      const terminal = TerminalOutput.forProcess();
+      return runCommand({ flags, env: process.env, print: (line) => terminal.line(line), terminal });
+    }
     if (command === 'status') return statusCommand({ flags, env: process.env, print });
     if (positionals[0] === 'print' && positionals.length === 1) {
       return configPrintCommand({ flags, env: process.env, print });

@@ -10,6 +10,7 @@ import type { Address } from '../model/types.js';
 import { KeeperCore } from '../run/KeeperCore.js';
 import { ourAddresses } from './ourAddresses.js';
 import { SyncProgress } from './SyncProgress.js';
+import type { TerminalOutput } from './TerminalOutput.js';
 
 export interface StartedKeeper {
   config: KeeperConfig;
@@ -29,13 +30,18 @@ export async function startKeeper(options: {
   /** How long to wait for the subgraph at startup (default 120 s). */
   subgraphWaitMs?: number;
   onWaiting?: (reason: string) => void;
+  /** A person's terminal: pretty logs through it when stderr is a terminal too (else JSON on stderr). */
+  terminal?: TerminalOutput;
 }): Promise<StartedKeeper> {
   const { config: file, ...flags } = options.flags;
   const config = loadConfig({ file: typeof file === 'string' ? file : undefined, env: options.env, flags });
   // Logs go to stderr so that a dry run's block lines on stdout stay readable and pipeable.
+  const terminal = options.terminal;
+  const pretty = terminal?.tty === true && process.stderr.isTTY === true && !options.logDestination;
   const log = createLogger({
     level: config.ops.logLevel,
     destination: options.logDestination ?? pino.destination(2),
+    prettyLine: pretty ? (text) => terminal.logLine(text) : undefined,
   });
   for (const warning of flagWarnings(flags)) log.warn(warning);
   const rpc = new RpcClient(config.rpcUrls, config.chainId, {
@@ -63,7 +69,7 @@ export async function startKeeper(options: {
       'startup checks passed',
     );
     const metrics = new KeeperMetrics();
-    const progress = new SyncProgress(log, Number(checked.positionIndex));
+    const progress = new SyncProgress(log, Number(checked.positionIndex), terminal);
     const core = new KeeperCore({
       config,
       rpc,

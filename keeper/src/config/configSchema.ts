@@ -89,7 +89,37 @@ const opsDefaults = {
   resyncCron: '17 * * * *',
   balanceCron: '*/10 * * * *',
   minSignerBalance: 5n * 10n ** 16n,
+  alerts: {
+    format: 'slack' as const,
+    notActingBlocks: 10,
+    failedInclusions: 3,
+    minIntervalSec: 900,
+  },
 };
+
+/** Webhook alerts (`ops.alerts`); without `webhookUrl` none are sent. */
+const alerts = z
+  .object({
+    /**
+     * Where alerts are POSTed. A secret (webhook URLs carry their token): never printed or logged. Validated
+     * without repeating it.
+     */
+    webhookUrl: url.transform((s) => new Secret(s)).optional(),
+    /** The JSON the receiver expects: slack `{text}`, discord `{content}`, telegram `{chat_id, text}`, generic both. */
+    format: z.enum(['slack', 'discord', 'telegram', 'generic']).default(opsDefaults.alerts.format),
+    /** Telegram's `chat_id` (required by the telegram format). */
+    telegramChatId: z.string().min(1).optional(),
+    /** Alert when this many heads in a row were not acted on (subgraph behind or down, failing blocks). */
+    notActingBlocks: z.coerce.number().int().min(1).default(opsDefaults.alerts.notActingBlocks),
+    /** Alert when this many of our submissions in a row did not land (dropped or reverted). */
+    failedInclusions: z.coerce.number().int().min(1).default(opsDefaults.alerts.failedInclusions),
+    /** At most one alert of each kind per this many seconds; the ones held back are counted in the next. */
+    minIntervalSec: z.coerce.number().int().min(0).default(opsDefaults.alerts.minIntervalSec),
+  })
+  .strict()
+  .refine((a) => a.format !== 'telegram' || !a.webhookUrl || a.telegramChatId !== undefined, {
+    message: 'the telegram format needs ops.alerts.telegramChatId',
+  });
 
 /** `true`/`false` (YAML booleans, or the strings env and flags give); anything else is an error. */
 const booleanFlag = z.union([z.boolean(), z.enum(['true', 'false']).transform((s) => s === 'true')]);
@@ -263,6 +293,7 @@ export const configSchema = z
         balanceCron: cronExpression.default(opsDefaults.balanceCron),
         /** A key below this balance (ETH) is warned about. */
         minSignerBalance: ethAmount.default(opsDefaults.minSignerBalance),
+        alerts: alerts.default(opsDefaults.alerts),
       })
       .strict()
       .default(opsDefaults),

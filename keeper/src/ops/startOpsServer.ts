@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { dashboardPage } from './dashboardPage.js';
 import type { KeeperMetrics } from './KeeperMetrics.js';
 
 export interface HealthReport {
@@ -16,12 +17,17 @@ export interface HealthReport {
   updatedAt?: string;
 }
 
-/** Serves `/metrics` (Prometheus text) and `/health` (JSON; HTTP 503 while not acting). */
+/**
+ * Serves `/metrics` (Prometheus text), `/health` (JSON; HTTP 503 while not acting) and, given `dashboard`, the
+ * dashboard page at `/` with its data at `/api/state`.
+ */
 export async function startOpsServer(options: {
   port: number;
   host: string;
   metrics: KeeperMetrics;
   health: () => HealthReport;
+  /** The dashboard's document (any JSON-able value; bigints become decimal strings). */
+  dashboard?: () => unknown;
 }): Promise<{ url: string; close(): Promise<void> }> {
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
@@ -41,7 +47,18 @@ export async function startOpsServer(options: {
         .end(JSON.stringify(report));
       return;
     }
-    res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try /metrics or /health\n');
+    if (options.dashboard && (path === '/' || path === '/dashboard')) {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(dashboardPage);
+      return;
+    }
+    if (options.dashboard && path === '/api/state') {
+      const body = JSON.stringify(options.dashboard(), (_key, value: unknown) =>
+        typeof value === 'bigint' ? value.toString() : value,
+      );
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(body);
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try /metrics, /health or /\n');
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
