@@ -7,6 +7,8 @@ import type { Address, PositionState } from '../model/types.js';
 import { nextBaseFee } from '../run/predictFees.js';
 import { assignSenders } from './assignSenders.js';
 import type { BundleRelay, PrivateTxSender } from './BundleRelay.js';
+import type { BundleSimulator } from './BundleSimulator.js';
+import { LocalSimulator } from './LocalSimulator.js';
 import { classifyOutcome, takenBy, type ClassifiedOutcome } from './classifyOutcome.js';
 import { droppedAction } from './droppedAction.js';
 import type { ExecutionSettings } from './executionSettings.js';
@@ -30,6 +32,8 @@ export interface ExecutorDeps {
   /** Our liquidator keys; the first is the primary. */
   signers: readonly TxSigner[];
   relays: readonly BundleRelay[];
+  /** How bundles are simulated before sending; default local (our RPC), which costs no relay reputation. */
+  simulator?: BundleSimulator;
   privateRpc: PrivateTxSender | null;
   settings: ExecutionSettings;
   /** The decision's view of our submissions (KeeperCore.inFlight): written here, read there. */
@@ -87,6 +91,7 @@ export class Executor {
   private readonly keys: KeyRing;
   private readonly book: SubmissionBook;
   private readonly nonces = new NonceManager();
+  private readonly simulator: BundleSimulator;
   /** The mode whose endpoints were last found down, so an outage is logged once and its end too. */
   private unreachable: SubmissionMode | null = null;
 
@@ -94,6 +99,7 @@ export class Executor {
     this.keys = new KeyRing(deps.signers);
     this.book = new SubmissionBook(deps.inFlight);
     this.ledger = deps.ledger ?? new GasLedger();
+    this.simulator = deps.simulator ?? new LocalSimulator(deps.rpc);
   }
 
   /** Our keys' addresses, primary first: the decision's `ourAddresses`. */
@@ -173,7 +179,11 @@ export class Executor {
   private sendWith(mode: SubmissionMode, bySender: Map<Address, PlannedAction[]>, context: BlockContext) {
     const { rpc, relays, privateRpc, settings, log } = this.deps;
     if (mode === 'bundle')
-      return sendBundles({ rpc, relays, keys: this.keys, book: this.book, log }, bySender, context);
+      return sendBundles(
+        { rpc, relays, simulator: this.simulator, keys: this.keys, book: this.book, log },
+        bySender,
+        context,
+      );
     return sendOneByOne(
       {
         rpc,
