@@ -13,6 +13,7 @@ import { contractLiquidatable } from '../scenario/contractLiquidatable.js';
 import { crashPrices } from '../scenario/crashPrices.js';
 import { accountGas } from '../scenario/accountGas.js';
 import { readPaidTxs } from '../scenario/readPaidTxs.js';
+import { realisedProfit } from '../scenario/realisedProfit.js';
 import { randomPriceMove, seededRandom, setUpKeeperMarket } from '../scenario/keeperMarket.js';
 
 export interface RunDevnetOptions {
@@ -316,6 +317,7 @@ export async function runDevnet(options: RunDevnetOptions): Promise<void> {
     const summary = await summarize(
       devnet,
       liquidator.address,
+      market.base.address,
       everLiquidatable,
       completableFrom,
       firstBlock,
@@ -353,11 +355,13 @@ function floorLine(dueSince: Map<bigint, number>, completableFrom: Map<bigint, n
 /**
  * The run's one-line result, from the chain: our freezes and completions against when positions became due,
  * and what we paid, read from receipts: `gas_lost_wei` on reverts, `wasted_gas_wei` on anything that earned no
- * reward (reverts, freezes we never completed, re-freezes).
+ * reward (reverts, freezes we never completed, re-freezes), and `profit_wei`: the rewards the completions paid
+ * us (in the base token, which plays WETH: 1:1 in ETH) minus every wei of gas we spent.
  */
 async function summarize(
   devnet: Devnet,
   liquidator: string,
+  rewardToken: string,
   dueSince: Map<bigint, number>,
   completableFrom: Map<bigint, number>,
   fromBlock: number,
@@ -370,6 +374,7 @@ async function summarize(
     fromBlock,
     toBlock,
     new Set([liquidator.toLowerCase()]),
+    rewardToken,
   );
   const frozenAt = new Map<bigint, number>();
   const completedAt = new Map<bigint, number>();
@@ -392,7 +397,8 @@ async function summarize(
     late = Math.max(late, frozen - dueBlock, completed - Math.max(frozen + 1, completableFrom.get(id) ?? 0));
   }
   const gas = accountGas(paid);
-  return `liquidated=${completedAt.size} missed=${missed} late_blocks_max=${late} gas_lost_wei=${gas.lostWei} wasted_gas_wei=${gas.wastedWei}`;
+  const money = realisedProfit(paid);
+  return `liquidated=${completedAt.size} missed=${missed} late_blocks_max=${late} gas_lost_wei=${gas.lostWei} wasted_gas_wei=${gas.wastedWei} profit_wei=${money.profitWei}`;
 }
 
 interface BuiltInKeeperOptions {

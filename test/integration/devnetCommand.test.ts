@@ -70,7 +70,7 @@ describe('npm run devnet -- --generation 1 --scenario crash --positions 100 --ex
     const last = out.trim().split('\n').at(-1) ?? '';
     console.log(`devnet crash: ${last}`);
     const match =
-      /^liquidated=(\d+) missed=(\d+) late_blocks_max=(\d+) gas_lost_wei=(\d+) wasted_gas_wei=(\d+)$/.exec(
+      /^liquidated=(\d+) missed=(\d+) late_blocks_max=(\d+) gas_lost_wei=(\d+) wasted_gas_wei=(\d+) profit_wei=(-?\d+)$/.exec(
         last,
       );
     expect(match, out.slice(-2000)).not.toBeNull();
@@ -78,6 +78,8 @@ describe('npm run devnet -- --generation 1 --scenario crash --positions 100 --ex
     // Every market position holds a token the crash sinks: most of the 100 go under.
     expect(liquidated).toBeGreaterThanOrEqual(80);
     expect([missed, late, lost]).toEqual([0, 0, 0]);
+    // Every reward is worth far more than the gas of its freeze and completion.
+    expect(BigInt(match![6] as string)).toBeGreaterThan(0n);
     expect(out).toMatch(/keeper \| {3}included freeze position \d+: landed in block \d+/);
     expect(out).toMatch(/keeper \| {3}included complete position \d+: landed in block \d+/);
   }, 300_000);
