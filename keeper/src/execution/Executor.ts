@@ -59,6 +59,8 @@ export interface ExecutionTotals {
   gasLostWei: bigint;
   /** Gas paid on positions whose reward we have not earned (freezes whose completion never landed …). */
   wastedGasWei: bigint;
+  /** Rewards of our completions that landed, in ETH wei at the pool price the plan valued them at. */
+  rewardsWei: bigint;
 }
 
 interface RawBlock {
@@ -86,6 +88,7 @@ export class Executor {
     gasSpentWei: 0n,
     gasLostWei: 0n,
     wastedGasWei: 0n,
+    rewardsWei: 0n,
   };
   readonly ledger: GasLedger;
   private readonly keys: KeyRing;
@@ -270,12 +273,20 @@ export class Executor {
       this.count(classified);
       this.ledger.record(submission.positionId, submission.kind, classified.outcome, classified.gasCostWei);
       this.totals.wastedGasWei = this.ledger.wastedWei;
+      const rewardWei =
+        classified.outcome === 'included' && submission.kind === 'complete'
+          ? (submission.rewardValueWei ?? 0n)
+          : 0n;
+      this.totals.rewardsWei += rewardWei;
       outcomes.push({
         positionId: submission.positionId,
         kind: submission.kind,
         sender: submission.sender,
         txHash: submission.txHashes[submission.txHashes.length - 1] ?? id,
         ...classified,
+        sentAtBlock: submission.sentAtBlock,
+        endpoints: submission.endpoints,
+        ...(rewardWei > 0n ? { rewardWei } : {}),
       });
     }
     return { outcomes, landedNow };

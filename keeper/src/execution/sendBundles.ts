@@ -86,6 +86,7 @@ export async function sendBundles(
           deps.book.record('bundle', tx.action, tx.request, signed[i] as string, context, {
             replacementUuid: draft.replacementUuid,
             relaysAccepted: sent.accepted.length,
+            endpoints: sent.accepted,
             lastTargetBlock: draft.targetBlocks[draft.targetBlocks.length - 1] ?? context.nextBlock,
           }),
         ),
