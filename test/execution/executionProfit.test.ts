@@ -1,4 +1,4 @@
-import { Contract } from 'ethers';
+import { Contract, Wallet } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Devnet } from '../../devnet/Devnet.js';
 import { startGraphHost, type GraphHost } from '../../devnet/graph-host/GraphHost.js';
@@ -8,8 +8,8 @@ import { crashPrices } from '../../devnet/scenario/crashPrices.js';
 import { setUpKeeperMarket, type KeeperMarket } from '../../devnet/scenario/keeperMarket.js';
 import { readPaidTxs } from '../../devnet/scenario/readPaidTxs.js';
 import { realisedProfit } from '../../devnet/scenario/realisedProfit.js';
+import { reportCommand } from '../../keeper/src/cli/reportCommand.js';
 import { bundleEndpoints } from '../../keeper/src/execution/bundleEndpoints.js';
-import { Wallet } from 'ethers';
 import { requireDevnetBuild } from '../graph-host/requireDevnetBuild.js';
 import { fundedKeys, startTestKeeper } from './support/startTestKeeper.js';
 
@@ -92,6 +92,56 @@ describe('the crash summary’s money figures against the chain', () => {
       expect(money.spentWei).toBe(gas.spentWei);
       // What the keeper itself counted agrees with the receipts.
       expect(keeper.executor.totals.gasSpentWei).toBe(money.spentWei);
+
+      // `dex223-keeper report` over the same blocks: every liquidation, and totals equal to the summary's.
+      await host.indexer.waitFor({ number: last.number }, 30_000);
+      const printed: string[] = [];
+      const reportFlags = {
+        'chain-id': String(devnet.chainId),
+        'rpc-urls': devnet.rpcUrl,
+        'subgraph-url': host.url,
+        'margin-module': devnet.addresses.marginModule,
+        weth: market.base.address,
+        liquidator: ours,
+        'ops.log-level': 'error',
+        since: String(first.number + 1),
+      };
+      expect(
+        await reportCommand({
+          flags: { ...reportFlags, json: true },
+          env: {},
+          print: (l) => printed.push(l),
+        }),
+      ).toBe(0);
+      const report = JSON.parse(printed.join('')) as {
+        positions: { positionId: string; completedBy: string | null; rewardWei: string; gasWei: string }[];
+        totals: {
+          ourLiquidations: number;
+          marketLiquidations: number;
+          rewardWei: string;
+          gasWei: string;
+          profitWei: string;
+        };
+      };
+      const completedIds = paid.flatMap((tx) => tx.completed.map(String)).sort();
+      expect(
+        report.positions
+          .filter((p) => p.completedBy === ours)
+          .map((p) => p.positionId)
+          .sort(),
+      ).toEqual(completedIds);
+      expect(report.totals.ourLiquidations).toBe(completed);
+      expect(BigInt(report.totals.rewardWei)).toBe(money.rewardWei);
+      expect(BigInt(report.totals.gasWei)).toBe(money.spentWei);
+      expect(BigInt(report.totals.profitWei)).toBe(money.profitWei);
+      const lines: string[] = [];
+      expect(await reportCommand({ flags: reportFlags, env: {}, print: (l) => lines.push(l) })).toBe(0);
+      console.log(lines.at(-1));
+      expect(lines.at(-1)).toBe(
+        `report: market_liquidations=${report.totals.marketLiquidations} our_liquidations=${completed} ` +
+          `our_share=100.00% reward_wei=${money.rewardWei} gas_wei=${money.spentWei} profit_wei=${money.profitWei}`,
+      );
+      expect(lines.filter((l) => l.startsWith('  position '))).toHaveLength(report.positions.length);
     } finally {
       keeper.close();
     }
