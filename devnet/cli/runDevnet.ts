@@ -204,6 +204,10 @@ export async function runDevnet(options: RunDevnetOptions): Promise<void> {
           devnet,
           subgraphUrl: host.url,
           relayUrl: relay.url,
+          // The other builders, each taking our bundles directly (and named to the relay).
+          builders: [...builders.byName]
+            .filter(([name]) => name !== relay.name)
+            .map(([name, b]) => `${name}=${b.url}`),
           weth: market.base.address,
           secondsPerBlock: options.secondsPerBlock,
           subgraphLag: options.subgraphLag,
@@ -405,6 +409,8 @@ interface BuiltInKeeperOptions {
   devnet: Devnet;
   subgraphUrl: string;
   relayUrl: string;
+  /** `execution.builders` entries: name=url of every builder but the relay's own. */
+  builders: string[];
   weth: string;
   secondsPerBlock: number;
   subgraphLag: number;
@@ -430,6 +436,7 @@ function startBuiltInKeeper(o: BuiltInKeeperOptions): Promise<number> {
       // The market's base token plays WETH here, so rewards (paid in it) are valued 1:1 in ETH.
       weth: o.weth,
       'execution.relays': o.relayUrl,
+      ...(o.builders.length > 0 ? { 'execution.builders': o.builders.join(',') } : {}),
       'ops.port': '0',
       'ops.log-level': 'error',
     },
