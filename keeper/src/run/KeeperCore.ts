@@ -23,6 +23,8 @@ import { readFixedRatios } from '../oracles/readFixedRatios.js';
 import type { KeeperMetrics } from '../ops/KeeperMetrics.js';
 import { ValuationBook } from '../valuation/ValuationBook.js';
 import { chainReader } from '../chain/chainReader.js';
+import { applyBids } from './applyBids.js';
+import { executionSettings } from '../execution/executionSettings.js';
 import { predictFees } from './predictFees.js';
 import { rewardValueWei } from './rewardValueWei.js';
 import { usdToWei } from './usdToWei.js';
@@ -142,11 +144,12 @@ export class KeeperCore {
       await this.verifyModels(sync, nextTimestampSec, newProfiles.length > 0 || sync.full);
     const onchain = await this.valueOnChain(sync.block, nextTimestampSec);
     const liquidatable = this.liquidatableSet(nextTimestampSec, onchain);
-    const plan = planBlock({
+    const fees = await this.fees(head);
+    const forecast = planBlock({
       nextBlock: { number: BigInt(head.number + 1), timestampSec: nextTimestampSec },
       ourAddresses: this.deps.ourAddresses,
       inFlight: this.inFlight,
-      fees: await this.fees(head),
+      fees,
       policy: {
         minProfitWei: config.thresholds.minProfit,
         alwaysLiquidateAboveRewardWei: await this.alwaysLiquidateAboveWei(),
@@ -157,6 +160,15 @@ export class KeeperCore {
       erc223Addresses: this.erc223,
       positions: this.decisionInputs(liquidatable, nextTimestampSec, onchain),
     });
+    const plan = applyBids(
+      forecast,
+      {
+        nextBaseFeePerGasWei: fees.nextBlock.baseFeePerGasWei,
+        forecastPriorityFeePerGasWei: fees.nextBlock.priorityFeePerGasWei,
+        policy: executionSettings(config.execution).fees,
+      },
+      config.thresholds.minProfit,
+    );
     const atRiskBy = nextTimestampSec + BigInt((config.atRiskWithinBlocks - 1) * config.blockTimeSec);
     const stats: BlockStats = {
       tracked: this.book.size,
