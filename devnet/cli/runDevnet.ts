@@ -15,6 +15,7 @@ import { contractLiquidatable } from '../scenario/contractLiquidatable.js';
 import { crashPrices } from '../scenario/crashPrices.js';
 import { accountGas } from '../scenario/accountGas.js';
 import { readPaidTxs } from '../scenario/readPaidTxs.js';
+import { realisedProfit } from '../scenario/realisedProfit.js';
 import { randomPriceMove, seededRandom, setUpKeeperMarket } from '../scenario/keeperMarket.js';
 
 export interface RunDevnetOptions {
@@ -219,6 +220,10 @@ export async function runDevnet(options: RunDevnetOptions): Promise<void> {
           devnet,
           subgraphUrl: host.url,
           relayUrl: relay.url,
+          // The other builders, each taking our bundles directly (and named to the relay).
+          builders: [...builders.byName]
+            .filter(([name]) => name !== relay.name)
+            .map(([name, b]) => `${name}=${b.url}`),
           weth: market.base.address,
           secondsPerBlock: options.secondsPerBlock,
           subgraphLag: options.subgraphLag,
@@ -335,6 +340,7 @@ export async function runDevnet(options: RunDevnetOptions): Promise<void> {
     const summary = await summarize(
       devnet,
       liquidator.address,
+      market.base.address,
       everLiquidatable,
       completableFrom,
       firstBlock,
@@ -372,11 +378,13 @@ function floorLine(dueSince: Map<bigint, number>, completableFrom: Map<bigint, n
 /**
  * The run's one-line result, from the chain: our freezes and completions against when positions became due,
  * and what we paid, read from receipts: `gas_lost_wei` on reverts, `wasted_gas_wei` on anything that earned no
- * reward (reverts, freezes we never completed, re-freezes).
+ * reward (reverts, freezes we never completed, re-freezes), and `profit_wei`: the rewards the completions paid
+ * us (in the base token, which plays WETH: 1:1 in ETH) minus every wei of gas we spent.
  */
 async function summarize(
   devnet: Devnet,
   liquidator: string,
+  rewardToken: string,
   dueSince: Map<bigint, number>,
   completableFrom: Map<bigint, number>,
   fromBlock: number,
@@ -389,6 +397,7 @@ async function summarize(
     fromBlock,
     toBlock,
     new Set([liquidator.toLowerCase()]),
+    rewardToken,
   );
   const frozenAt = new Map<bigint, number>();
   const completedAt = new Map<bigint, number>();
@@ -411,7 +420,8 @@ async function summarize(
     late = Math.max(late, frozen - dueBlock, completed - Math.max(frozen + 1, completableFrom.get(id) ?? 0));
   }
   const gas = accountGas(paid);
-  return `liquidated=${completedAt.size} missed=${missed} late_blocks_max=${late} gas_lost_wei=${gas.lostWei} wasted_gas_wei=${gas.wastedWei}`;
+  const money = realisedProfit(paid);
+  return `liquidated=${completedAt.size} missed=${missed} late_blocks_max=${late} gas_lost_wei=${gas.lostWei} wasted_gas_wei=${gas.wastedWei} profit_wei=${money.profitWei}`;
 }
 
 interface BuiltInKeeperOptions {
@@ -419,6 +429,8 @@ interface BuiltInKeeperOptions {
   opsPort: number;
   subgraphUrl: string;
   relayUrl: string;
+  /** `execution.builders` entries: name=url of every builder but the relay's own. */
+  builders: string[];
   weth: string;
   secondsPerBlock: number;
   subgraphLag: number;
@@ -444,6 +456,7 @@ function startBuiltInKeeper(o: BuiltInKeeperOptions): Promise<number> {
       // The market's base token plays WETH here, so rewards (paid in it) are valued 1:1 in ETH.
       weth: o.weth,
       'execution.relays': o.relayUrl,
+      ...(o.builders.length > 0 ? { 'execution.builders': o.builders.join(',') } : {}),
       'ops.port': String(o.opsPort),
       'ops.host': '127.0.0.1',
       'ops.log-level': 'error',

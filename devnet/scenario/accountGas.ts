@@ -7,6 +7,8 @@ export interface PaidTx {
   froze: bigint[];
   /** Positions this transaction completed (Liquidation with us as liquidator). */
   completed: bigint[];
+  /** Rewards its completions paid our receivers, in wei of the reward token read as ETH (WETH); 0 when none. */
+  rewardWei?: bigint;
 }
 
 export interface GasAccount {

@@ -19,10 +19,14 @@ const moduleEvents = new Interface([
   'event PositionFrozen(uint256 indexed positionId, address indexed liquidator, uint256 timestamp)',
   'event Liquidation(uint256 indexed positionId, uint256 indexed orderId, address indexed liquidator, address feeReceiver)',
 ]);
+const erc20 = new Interface(['event Transfer(address indexed from, address indexed to, uint256 value)']);
+const TRANSFER = erc20.getEvent('Transfer')?.topicHash as string;
 
 /**
  * Every transaction `senders` paid for in blocks [fromBlock, toBlock], in chain order, with the positions each
  * froze or completed for them (read from block receipts, so the figures are the chain's own to the wei).
+ * With `rewardToken` (the token that plays WETH), each completion's reward is what the module transferred of
+ * it to the completion's fee receiver in that transaction: the reward as paid, not as the order says now.
  */
 export async function readPaidTxs(
   provider: JsonRpcProvider,
@@ -30,6 +34,7 @@ export async function readPaidTxs(
   fromBlock: number,
   toBlock: number,
   senders: ReadonlySet<string>,
+  rewardToken?: string,
 ): Promise<PaidTx[]> {
   const paid: PaidTx[] = [];
   for (let n = fromBlock; n <= toBlock; n++) {
@@ -43,16 +48,42 @@ export async function readPaidTxs(
         froze: [],
         completed: [],
       };
+      const receivers = new Set<string>();
       for (const log of r.logs) {
         if (log.address.toLowerCase() !== marginModule.toLowerCase()) continue;
         const parsed = moduleEvents.parseLog(log);
         if (!parsed || !senders.has((parsed.args.getValue('liquidator') as string).toLowerCase())) continue;
         const id = parsed.args.getValue('positionId') as bigint;
         if (parsed.name === 'PositionFrozen') tx.froze.push(id);
-        if (parsed.name === 'Liquidation') tx.completed.push(id);
+        if (parsed.name === 'Liquidation') {
+          tx.completed.push(id);
+          receivers.add((parsed.args.getValue('feeReceiver') as string).toLowerCase());
+        }
       }
+      if (rewardToken !== undefined && receivers.size > 0)
+        tx.rewardWei = rewardPaid(r.logs, marginModule, rewardToken, receivers);
       paid.push(tx);
     }
   }
   return paid;
+}
+
+/** What the module transferred of `token` to `receivers` in one receipt's logs. */
+function rewardPaid(
+  logs: RawLog[],
+  marginModule: string,
+  token: string,
+  receivers: ReadonlySet<string>,
+): bigint {
+  let total = 0n;
+  for (const log of logs) {
+    if (log.address.toLowerCase() !== token.toLowerCase() || log.topics[0] !== TRANSFER) continue;
+    const parsed = erc20.parseLog(log);
+    if (!parsed) continue;
+    const from = (parsed.args.getValue('from') as string).toLowerCase();
+    const to = (parsed.args.getValue('to') as string).toLowerCase();
+    if (from === marginModule.toLowerCase() && receivers.has(to))
+      total += parsed.args.getValue('value') as bigint;
+  }
+  return total;
 }

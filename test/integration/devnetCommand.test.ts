@@ -67,7 +67,7 @@ describe('npm run devnet -- --scenario crash --positions 100 --exit-when-done, o
     const reach = lines.find((l) => l.startsWith('crash reach:')) ?? '';
     console.log(`devnet crash (default, gen 3): ${reach} | ${last}`);
     const match =
-      /^liquidated=(\d+) missed=(\d+) late_blocks_max=(\d+) gas_lost_wei=(\d+) wasted_gas_wei=(\d+)$/.exec(
+      /^liquidated=(\d+) missed=(\d+) late_blocks_max=(\d+) gas_lost_wei=(\d+) wasted_gas_wei=(\d+) profit_wei=(-?\d+)$/.exec(
         last,
       );
     expect(match, out.slice(-2000)).not.toBeNull();
@@ -77,6 +77,8 @@ describe('npm run devnet -- --scenario crash --positions 100 --exit-when-done, o
     expect([missed, lost, wasted]).toEqual([0, 0, 0]);
     // Every call sent landed: none was sent into the floor.
     expect(out).toMatch(/keeper \| execution: sent=\d+ included=\d+ reverted=0 /);
+    // Every reward is worth far more than the gas of its freeze and completion.
+    expect(BigInt(match![6] as string)).toBeGreaterThan(0n);
     expect(out).toMatch(/keeper \| {3}included freeze position \d+: landed in block \d+/);
     expect(out).toMatch(/keeper \| {3}included complete position \d+: landed in block \d+/);
   }, 900_000);

@@ -50,7 +50,7 @@ describe('npm run devnet -- --generation 1 --block-time 1 --subgraph-lag 2 --sce
     const last = out.trim().split('\n').at(-1) ?? '';
     console.log(`devnet crash (block time 1 s, subgraph lag 2): ${last}`);
     expect(last).toMatch(
-      /^liquidated=\d+ missed=\d+ late_blocks_max=\d+ gas_lost_wei=\d+ wasted_gas_wei=\d+$/,
+      /^liquidated=\d+ missed=\d+ late_blocks_max=\d+ gas_lost_wei=\d+ wasted_gas_wei=\d+ profit_wei=-?\d+$/,
     );
   }, 400_000);
 

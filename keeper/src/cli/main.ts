@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { configPrintCommand } from './configPrintCommand.js';
 import { parseFlags } from './parseFlags.js';
+import { reportCommand } from './reportCommand.js';
 import { runCommand } from './runCommand.js';
 import { TerminalOutput } from './TerminalOutput.js';
 import { statusCommand } from './statusCommand.js';
@@ -14,6 +15,7 @@ const usage = `usage: dex223-keeper <command> [options]
 commands:
   run            follow the chain and liquidate (dex223-keeper run --help)
   status         the positions nearest to liquidation: health, time to liquidation, reward
+  report         every liquidation of a period with our reward, gas and profit, and our share
   config print   the effective settings, secrets redacted
 
   --help, -h     this text (or a command's: dex223-keeper <command> --help)
@@ -41,6 +43,18 @@ Prints the positions nearest to liquidation (health, time to liquidation, reward
 
   --top <n>        how many positions (default 20)
   --config <file>  YAML configuration
+
+${configHelp}
+`,
+  report: `usage: dex223-keeper report [--since <block|date>] [--json] [--config <file>] [--<key> <value> ...]
+
+Every liquidation since the block (or date) from the subgraph's history (who froze, who completed, the
+reward), joined with the receipts of our freezes and completions: reward, gas and profit per position and in
+total, and our share of the market's liquidations. Rewards paid in ETH or WETH count 1:1; a reward in another
+token is flagged and not valued. Nothing is stored locally.
+
+  --since <block|date>  from this block number or date (ISO 8601); default: the whole history
+  --json                one JSON document instead of lines
 
 ${configHelp}
 `,
@@ -87,6 +101,7 @@ async function main(argv: string[]): Promise<number> {
       return runCommand({ flags, env: process.env, print: (line) => terminal.line(line), terminal });
     }
     if (command === 'status') return statusCommand({ flags, env: process.env, print });
+    if (command === 'report') return reportCommand({ flags, env: process.env, print });
     if (positionals[0] === 'print' && positionals.length === 1) {
       return configPrintCommand({ flags, env: process.env, print });
     }

@@ -1,3 +1,4 @@
+import { recordExecutionMetrics } from '../ops/recordExecutionMetrics.js';
 import { formatExecutionTotals } from '../execution/formatExecutionLines.js';
 import type { Executor } from '../execution/Executor.js';
 import { checkExecutionConfig, startExecution } from '../execution/startExecution.js';
@@ -136,8 +137,7 @@ export async function runCommand(options: {
     execute: async (head, plan) => {
       if (!executor) return null;
       const report = await executor.onBlock(head, plan);
-      keeper.metrics.gasSpentWei.set(Number(executor.totals.gasSpentWei));
-      keeper.metrics.wastedGasWei.set(Number(executor.totals.wastedGasWei));
+      recordExecutionMetrics(keeper.metrics, report, executor.totals);
       dashboard.recordExecution(report);
       alerts.onOutcomes(report.outcomes);
       return report;

@@ -206,6 +206,19 @@ const execution = z.preprocess(
         fallback: z.enum(['private-rpc', 'public', 'none']).default('none'),
         /** Flashbots-compatible relays and builders (eth_sendBundle): every bundle goes to each of them. */
         relays: z.array(url).default([]),
+        /**
+         * Builders that take bundles directly (preset names from `builderPresets.ts`, or http(s) URLs). Each
+         * bundle goes to each of them too, and the relays are asked (`builders`) to share it with every preset
+         * named here, so it reaches whichever builder wins the slot.
+         */
+        builders: z.array(z.string().min(1)).default([]),
+        /**
+         * Where a bundle is simulated before it is sent: 'local' (our own RPC, eth_simulateV1 at the next block)
+         * costs no relay reputation; 'relay' (eth_callBundle at the first relay) does.
+         */
+        simulation: z.enum(['local', 'relay']).default('local'),
+        /** flashbots_setFeeRefundRecipient at start: relay fee refunds for our auth key go here. */
+        refundRecipient: address.optional(),
         /** eth_sendPrivateTransaction endpoint, for the 'private-rpc' fallback. */
         privateRpcUrl: url.optional(),
         ...executionCommon,

@@ -8,7 +8,13 @@ type Tree = Record<string, unknown>;
 export const ENV_PREFIX = 'DEX223_KEEPER_';
 
 /** Keys whose values are lists; env and flags give them comma-separated. */
-const LIST_KEYS = new Set(['rpcUrls', 'filters.lenders', 'filters.orderIds', 'execution.relays']);
+const LIST_KEYS = new Set([
+  'rpcUrls',
+  'filters.lenders',
+  'filters.orderIds',
+  'execution.relays',
+  'execution.builders',
+]);
 
 const camel = (snakeOrKebab: string) =>
   snakeOrKebab.toLowerCase().replace(/[-_]([a-z0-9])/g, (_, c: string) => c.toUpperCase());

@@ -190,6 +190,8 @@ export interface PlannedAction {
   /** Reward value (0 when it could not be valued) minus `expectedCostWei`. */
   expectedProfitWei: bigint;
   rewardValueWei: bigint | null;
+  /** The priority fee per gas the executor bids for it, fixed when the plan is priced (run/applyBids). */
+  bidPriorityFeePerGasWei?: bigint;
   /** For a completion: the last timestamp at which it still completes (frozenAt + 3600); otherwise null. */
   completeBySec: bigint | null;
   liquidatableAtSec: bigint | null;

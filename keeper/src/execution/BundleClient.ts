@@ -83,9 +83,9 @@ export interface BundleClientOptions {
  * object itself and has no `builders`; its `sendPrivateTransaction` sends neither `preferences` nor a hex
  * `maxBlockNumber`; it has no `flashbots_setFeeRefundRecipient`; it reads `result.bundleHash` unguarded
  * (builders that answer otherwise throw a TypeError) and reports HTTP failures only inside a message. What
- * it still does that we use — signing — is one `signMessage(id(body))` line here. It stays only where it is
- * used today: `FlashbotsRelay` (the executor's path until it moves to this client) and the relay tests,
- * where an independent client proves the devnet relay speaks what real searchers send.
+ * it still does that we use — signing — is one `signMessage(id(body))` line here. The executor sends through
+ * this client (`BundleEndpoint`); the library stays only as `FlashbotsRelay` for tests, an independent client
+ * proving that the devnet relay speaks what real searchers send. It can go once those tests no longer need it.
  */
 export class BundleClient {
   readonly name: string;

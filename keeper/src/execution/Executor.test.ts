@@ -6,6 +6,7 @@ import { makePosition } from '../decision/testFixtures.js';
 import type { InFlightAction, Plan, PlannedAction } from '../decision/types.js';
 import type { Address, PositionState } from '../model/types.js';
 import type { BundleOptions, BundleRelay, BundleSimulation } from './BundleRelay.js';
+import { RelaySimulator } from './BundleSimulator.js';
 import { SubmissionError } from './ExecutionError.js';
 import type { ExecutionSettings } from './executionSettings.js';
 import { Executor } from './Executor.js';
@@ -126,6 +127,8 @@ function world(
     rpc: chain,
     signers: [key],
     relays,
+    // These cases script what would revert through the relays' eth_callBundle.
+    simulator: new RelaySimulator(relays),
     privateRpc: null,
     settings: { ...settings, ...overrides },
     inFlight,

@@ -7,6 +7,8 @@ import type { Address, PositionState } from '../model/types.js';
 import { nextBaseFee } from '../run/predictFees.js';
 import { assignSenders } from './assignSenders.js';
 import type { BundleRelay, PrivateTxSender } from './BundleRelay.js';
+import type { BundleSimulator } from './BundleSimulator.js';
+import { LocalSimulator } from './LocalSimulator.js';
 import { classifyOutcome, takenBy, type ClassifiedOutcome } from './classifyOutcome.js';
 import { droppedAction } from './droppedAction.js';
 import type { ExecutionSettings } from './executionSettings.js';
@@ -30,6 +32,8 @@ export interface ExecutorDeps {
   /** Our liquidator keys; the first is the primary. */
   signers: readonly TxSigner[];
   relays: readonly BundleRelay[];
+  /** How bundles are simulated before sending; default local (our RPC), which costs no relay reputation. */
+  simulator?: BundleSimulator;
   privateRpc: PrivateTxSender | null;
   settings: ExecutionSettings;
   /** The decision's view of our submissions (KeeperCore.inFlight): written here, read there. */
@@ -55,6 +59,8 @@ export interface ExecutionTotals {
   gasLostWei: bigint;
   /** Gas paid on positions whose reward we have not earned (freezes whose completion never landed …). */
   wastedGasWei: bigint;
+  /** Rewards of our completions that landed, in ETH wei at the pool price the plan valued them at. */
+  rewardsWei: bigint;
 }
 
 interface RawBlock {
@@ -82,11 +88,13 @@ export class Executor {
     gasSpentWei: 0n,
     gasLostWei: 0n,
     wastedGasWei: 0n,
+    rewardsWei: 0n,
   };
   readonly ledger: GasLedger;
   private readonly keys: KeyRing;
   private readonly book: SubmissionBook;
   private readonly nonces = new NonceManager();
+  private readonly simulator: BundleSimulator;
   /** The mode whose endpoints were last found down, so an outage is logged once and its end too. */
   private unreachable: SubmissionMode | null = null;
 
@@ -94,6 +102,7 @@ export class Executor {
     this.keys = new KeyRing(deps.signers);
     this.book = new SubmissionBook(deps.inFlight);
     this.ledger = deps.ledger ?? new GasLedger();
+    this.simulator = deps.simulator ?? new LocalSimulator(deps.rpc);
   }
 
   /** Our keys' addresses, primary first: the decision's `ourAddresses`. */
@@ -173,7 +182,11 @@ export class Executor {
   private sendWith(mode: SubmissionMode, bySender: Map<Address, PlannedAction[]>, context: BlockContext) {
     const { rpc, relays, privateRpc, settings, log } = this.deps;
     if (mode === 'bundle')
-      return sendBundles({ rpc, relays, keys: this.keys, book: this.book, log }, bySender, context);
+      return sendBundles(
+        { rpc, relays, simulator: this.simulator, keys: this.keys, book: this.book, log },
+        bySender,
+        context,
+      );
     return sendOneByOne(
       {
         rpc,
@@ -260,12 +273,20 @@ export class Executor {
       this.count(classified);
       this.ledger.record(submission.positionId, submission.kind, classified.outcome, classified.gasCostWei);
       this.totals.wastedGasWei = this.ledger.wastedWei;
+      const rewardWei =
+        classified.outcome === 'included' && submission.kind === 'complete'
+          ? (submission.rewardValueWei ?? 0n)
+          : 0n;
+      this.totals.rewardsWei += rewardWei;
       outcomes.push({
         positionId: submission.positionId,
         kind: submission.kind,
         sender: submission.sender,
         txHash: submission.txHashes[submission.txHashes.length - 1] ?? id,
         ...classified,
+        sentAtBlock: submission.sentAtBlock,
+        endpoints: submission.endpoints,
+        ...(rewardWei > 0n ? { rewardWei } : {}),
       });
     }
     return { outcomes, landedNow };

@@ -22,6 +22,10 @@ export interface Submission {
   firstTargetBlock: bigint;
   lastTargetBlock: bigint;
   replacementUuid: string | null;
+  /** Bundle mode: the relays and builders that took it (for per-builder metrics). */
+  endpoints: string[];
+  /** The reward in ETH wei the plan valued the action's position at (null: not valued). */
+  rewardValueWei: bigint | null;
 }
 
 /**
@@ -48,7 +52,12 @@ export class SubmissionBook {
     request: TxRequest,
     raw: string,
     context: BlockContext,
-    extra: { replacementUuid: string | null; relaysAccepted: number; lastTargetBlock: bigint },
+    extra: {
+      replacementUuid: string | null;
+      relaysAccepted: number;
+      lastTargetBlock: bigint;
+      endpoints?: string[];
+    },
   ): SentAction {
     const txHash = keccak256(raw);
     const sender = action.sender.toLowerCase() as Address;
@@ -67,6 +76,8 @@ export class SubmissionBook {
       firstTargetBlock: context.nextBlock,
       lastTargetBlock: extra.lastTargetBlock,
       replacementUuid: extra.replacementUuid,
+      endpoints: extra.endpoints ?? [],
+      rewardValueWei: action.rewardValueWei,
     });
     this.inFlight.set(action.positionId, {
       kind: action.kind,
@@ -87,6 +98,7 @@ export class SubmissionBook {
       mode,
       replacementUuid: extra.replacementUuid,
       relaysAccepted: extra.relaysAccepted,
+      endpoints: extra.endpoints ?? [],
       firstTargetBlock: context.nextBlock,
       lastTargetBlock: extra.lastTargetBlock,
     };

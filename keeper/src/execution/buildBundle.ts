@@ -48,7 +48,12 @@ export function buildBundle(
       },
       context.fees,
     );
-    if (fees.ok) priced.push({ action, priorityWei: fees.maxPriorityFeePerGasWei });
+    // The plan's bid, when it fixed one (the figure its cost and profit were priced at), within today's room.
+    const room = context.fees.maxGasPriceWei - context.nextBaseFeePerGasWei;
+    const bid = action.bidPriorityFeePerGasWei;
+    const priorityWei =
+      fees.ok && bid !== undefined ? (bid < room ? bid : room) : fees.ok ? fees.maxPriorityFeePerGasWei : 0n;
+    if (fees.ok) priced.push({ action, priorityWei });
     else dropped.push({ positionId: action.positionId, kind: action.kind, sender, reason: fees.reason });
   }
   if (priced.length === 0) return { draft: null, dropped };

@@ -73,6 +73,7 @@ describe('formatExecutionLines', () => {
         cancelled: 0,
         gasSpentWei: 123n,
         gasLostWei: 0n,
+        rewardsWei: 0n,
         wastedGasWei: 23n,
       }),
     ).toBe(

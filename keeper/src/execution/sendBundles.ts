@@ -1,10 +1,11 @@
-import { keccak256, toQuantity } from 'ethers';
+import { toQuantity } from 'ethers';
 import type { Logger } from 'pino';
 import type { RpcClient } from '../chain/RpcClient.js';
 import type { PlannedAction } from '../decision/types.js';
 import type { Address } from '../model/types.js';
 import { buildBundle } from './buildBundle.js';
 import type { BundleRelay } from './BundleRelay.js';
+import type { BundleSimulator } from './BundleSimulator.js';
 import { droppedAction } from './droppedAction.js';
 import { SubmissionError } from './ExecutionError.js';
 import type { KeyRing } from './KeyRing.js';
@@ -15,19 +16,16 @@ import type { BlockContext, BundleDraft, ModeResult } from './types.js';
 export interface BundleSenderDeps {
   rpc: Pick<RpcClient, 'send'>;
   relays: readonly BundleRelay[];
+  /** Local (our RPC) by default; the relay's eth_callBundle only when configured. */
+  simulator: BundleSimulator;
   keys: KeyRing;
   book: SubmissionBook;
   log: Logger;
 }
 
-type Simulated =
-  | { kind: 'ok'; errors: (string | null)[] }
-  | { kind: 'refused'; reason: string }
-  | { kind: 'down'; reason: string };
-
 /**
  * Bundle mode for one block: per key, its actions as one bundle, simulated for the next block at its
- * timestamp (eth_callBundle on the first relay that answers); a call that would revert is dropped and the rest
+ * timestamp (on our own RPC by default, eth_callBundle at a relay when configured); a call that would revert is dropped and the rest
  * re-signed with closed-up nonces until the bundle simulates clean; then it goes to every relay for each target
  * block. Actions are left unsent, for the fallback, when no relay can be reached.
  */
@@ -54,7 +52,7 @@ export async function sendBundles(
         draft.txs.map((tx) => tx.request),
         sender,
       );
-      const simulated = await simulateBundle(deps.relays, signed, context);
+      const simulated = await deps.simulator.simulate(signed, context);
       if (simulated.kind === 'down') {
         result.downReason = simulated.reason;
         result.unsent.set(
@@ -88,6 +86,7 @@ export async function sendBundles(
           deps.book.record('bundle', tx.action, tx.request, signed[i] as string, context, {
             replacementUuid: draft.replacementUuid,
             relaysAccepted: sent.accepted.length,
+            endpoints: sent.accepted,
             lastTargetBlock: draft.targetBlocks[draft.targetBlocks.length - 1] ?? context.nextBlock,
           }),
         ),
@@ -107,35 +106,6 @@ export async function sendBundles(
     }
   }
   return result;
-}
-
-async function simulateBundle(
-  relays: readonly BundleRelay[],
-  signed: string[],
-  context: BlockContext,
-): Promise<Simulated> {
-  const unreachable: string[] = [];
-  for (const relay of relays) {
-    try {
-      const simulation = await relay.simulate(
-        signed,
-        context.nextBlock,
-        context.headBlock,
-        context.nextTimestampSec,
-      );
-      const byHash = new Map(simulation.results.map((r) => [r.txHash.toLowerCase(), r]));
-      const errors = signed.map((raw, i) => {
-        const result = byHash.get(keccak256(raw)) ?? simulation.results[i];
-        return result === undefined ? 'no simulation result' : result.error;
-      });
-      return { kind: 'ok', errors };
-    } catch (err) {
-      if (!(err instanceof SubmissionError)) throw err;
-      if (err.reachable) return { kind: 'refused', reason: err.message };
-      unreachable.push(err.message);
-    }
-  }
-  return { kind: 'down', reason: unreachable.join('; ') || 'no relay configured' };
 }
 
 /** Every relay, every target block, at once; a relay counts as taking it when it took any of them. */

@@ -9,7 +9,12 @@ import type { PositionState } from '../model/types.js';
 import type { GasLedger } from './GasLedger.js';
 import { Executor } from './Executor.js';
 import { executionSettings } from './executionSettings.js';
-import { FlashbotsRelay } from './FlashbotsRelay.js';
+import { BundleClient } from './BundleClient.js';
+import { BundleEndpoint } from './BundleEndpoint.js';
+import { bundleEndpoints, displayName, parseBuilderEntry } from './bundleEndpoints.js';
+import type { BundleSimulator } from './BundleSimulator.js';
+import { RelaySimulator } from './BundleSimulator.js';
+import { LocalSimulator } from './LocalSimulator.js';
 
 /**
  * What sending needs from the configuration, checked before anything starts so that a keeper that could not
@@ -23,8 +28,12 @@ export function checkExecutionConfig(config: KeeperConfig): void {
         'or signer.passwordEnv) or signer.privateKey, or pass --dry-run to only print the plan',
     );
   }
-  if (execution.mode === 'bundle' && execution.relays.length === 0)
-    throw new ConfigError('execution.mode is bundle but execution.relays lists no relay');
+  if (execution.mode === 'bundle' && execution.relays.length === 0 && execution.builders.length === 0)
+    throw new ConfigError(
+      'execution.mode is bundle but execution.relays lists no relay (and execution.builders no builder)',
+    );
+  // A builder entry that names no preset and gives no URL is refused now, not at the first bundle.
+  if (execution.mode === 'bundle') for (const entry of execution.builders) parseBuilderEntry(entry);
   const usesPrivateRpc =
     execution.mode === 'private-rpc' || (execution.mode === 'bundle' && execution.fallback === 'private-rpc');
   const privateRpcUrl = execution.mode === 'public' ? undefined : execution.privateRpcUrl;
@@ -72,24 +81,59 @@ export async function startExecution(options: {
         'flashbotsAuthKey must not be a liquidator key: give the relays a key of its own',
       );
   }
-  const relayOf = (url: string) =>
-    new FlashbotsRelay({
-      url,
-      authSigner: authSigner as Wallet,
-      chain: options.rpc.provider,
-      chainId: config.chainId,
-      timeoutMs: execution.relayTimeoutMs,
-    });
-  const relays = authSigner && execution.mode === 'bundle' ? execution.relays.map(relayOf) : [];
+  // The relays know us by this key: a fresh one each start would throw our reputation away, so none is made.
+  const auth = authSigner as Wallet;
+  const endpoints =
+    execution.mode === 'bundle'
+      ? bundleEndpoints({
+          relays: execution.relays,
+          builders: execution.builders,
+          authSigner: auth,
+          timeoutMs: execution.relayTimeoutMs,
+        })
+      : { relays: [], builders: [], relayBuilders: [] };
+  const relays = [...endpoints.relays, ...endpoints.builders];
+  const simulator: BundleSimulator =
+    execution.mode === 'bundle' && execution.simulation === 'relay'
+      ? new RelaySimulator(endpoints.relays.length > 0 ? endpoints.relays : endpoints.builders)
+      : new LocalSimulator(options.rpc);
+  if (execution.mode === 'bundle' && execution.refundRecipient) {
+    const recipient = execution.refundRecipient;
+    for (const relay of endpoints.relays) {
+      try {
+        await relay.client.setFeeRefundRecipient(recipient);
+        log.info({ relay: relay.name, recipient }, 'fee refunds for our auth key go to the refund recipient');
+      } catch (err) {
+        log.warn(
+          { relay: relay.name, err: (err as Error).message },
+          'flashbots_setFeeRefundRecipient failed',
+        );
+      }
+    }
+  }
   const privateRpcUrl = execution.mode === 'public' ? undefined : execution.privateRpcUrl;
   const settings = executionSettings(execution);
+  const privateRpc =
+    authSigner && privateRpcUrl
+      ? new BundleEndpoint(
+          new BundleClient({
+            name: displayName(privateRpcUrl),
+            url: privateRpcUrl,
+            authSigner: auth,
+            timeoutMs: execution.relayTimeoutMs,
+            requestsPerSecond: 10,
+          }),
+          endpoints.relayBuilders,
+        )
+      : null;
   const executor = new Executor({
     chainId: config.chainId,
     marginModule: config.marginModule,
     rpc: options.rpc,
     signers,
     relays,
-    privateRpc: authSigner && privateRpcUrl ? relayOf(privateRpcUrl) : null,
+    simulator,
+    privateRpc,
     settings,
     inFlight: options.inFlight,
     positionOf: options.positionOf,
@@ -101,6 +145,8 @@ export async function startExecution(options: {
       mode: execution.mode,
       fallback: settings.fallback,
       relays: relays.map((r) => r.name),
+      relayBuilders: endpoints.relayBuilders,
+      simulation: simulator.where,
       keys: executor.addresses,
       relayAuth: authSigner?.address,
     },

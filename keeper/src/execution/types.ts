@@ -62,6 +62,8 @@ export interface SentAction {
   /** Bundle mode: the bundle's replacement key and how many relays accepted it. */
   replacementUuid: string | null;
   relaysAccepted: number;
+  /** Bundle mode: the relays and builders that took it. */
+  endpoints?: string[];
   firstTargetBlock: bigint;
   lastTargetBlock: bigint;
 }
@@ -83,6 +85,12 @@ export interface ActionOutcome {
   /** Gas paid by this transaction (0 when it did not land). */
   gasCostWei: bigint;
   detail: string;
+  /** The head block it was first sent at: inclusion latency is blockNumber − sentAtBlock. */
+  sentAtBlock?: bigint;
+  /** Bundle mode: the relays and builders that took it. */
+  endpoints?: string[];
+  /** An included completion: the reward in ETH wei the plan valued it at. */
+  rewardWei?: bigint;
 }
 
 /** What execution did for one head block. */

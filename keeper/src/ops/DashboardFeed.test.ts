@@ -97,6 +97,7 @@ describe('DashboardFeed', () => {
       beaten: 1,
       dropped: 0,
       cancelled: 0,
+      rewardsWei: 0n,
       gasSpentWei: 2_000n,
       gasLostWei: 0n,
       wastedGasWei: 0n,

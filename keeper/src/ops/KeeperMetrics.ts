@@ -87,6 +87,34 @@ export class KeeperMetrics {
     labelNames: ['address'] as const,
     registers: [this.registry],
   });
+  readonly bundlesSent = new Counter({
+    name: 'keeper_bundle_txs_sent_total',
+    help: 'Liquidation transactions an endpoint (relay or builder) took in a bundle',
+    labelNames: ['endpoint'] as const,
+    registers: [this.registry],
+  });
+  readonly bundleOutcomes = new Counter({
+    name: 'keeper_bundle_txs_settled_total',
+    help: 'Settled liquidation transactions by endpoint that took them and outcome (included, beaten, dropped …)',
+    labelNames: ['endpoint', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly inclusionLatencyBlocks = new Histogram({
+    name: 'keeper_inclusion_latency_blocks',
+    help: 'Blocks from the head a transaction was sent at to the block it landed in',
+    buckets: [1, 2, 3, 5, 10, 25],
+    registers: [this.registry],
+  });
+  readonly rewardsWei = new Gauge({
+    name: 'keeper_rewards_received_wei',
+    help: 'Rewards of our completions that landed since start, in ETH wei at the pool price (a float)',
+    registers: [this.registry],
+  });
+  readonly realisedProfitWei = new Gauge({
+    name: 'keeper_realised_profit_wei',
+    help: 'Rewards received minus all gas spent since start (wei; a float)',
+    registers: [this.registry],
+  });
   readonly heldBack = new Gauge({
     name: 'keeper_positions_held_back',
     help: 'Positions changed in blocks the subgraph has not indexed yet (not acted on until it has)',

@@ -25,6 +25,8 @@ import { readFixedRatios } from '../oracles/readFixedRatios.js';
 import type { KeeperMetrics } from '../ops/KeeperMetrics.js';
 import { ValuationBook } from '../valuation/ValuationBook.js';
 import { chainReader } from '../chain/chainReader.js';
+import { applyBids } from './applyBids.js';
+import { executionSettings } from '../execution/executionSettings.js';
 import { predictFees } from './predictFees.js';
 import { simulateActions } from './simulateActions.js';
 import { twapGasTable } from '../decision/twapGasTable.js';
@@ -153,11 +155,12 @@ export class KeeperCore {
     const onchain = await this.valueOnChain(sync.block, nextTimestampSec);
     const liquidatable = this.liquidatableSet(nextTimestampSec, onchain);
     const anyoneCompletes = (this.module?.generation ?? 1) >= 2;
-    const planned = planBlock({
+    const fees = await this.fees(head);
+    const forecast = planBlock({
       nextBlock: { number: BigInt(head.number + 1), timestampSec: nextTimestampSec },
       ourAddresses: this.deps.ourAddresses,
       inFlight: this.inFlight,
-      fees: await this.fees(head),
+      fees,
       policy: {
         minProfitWei: config.thresholds.minProfit,
         alwaysLiquidateAboveRewardWei: await this.alwaysLiquidateAboveWei(),
@@ -170,7 +173,17 @@ export class KeeperCore {
       moduleGeneration: this.module?.generation ?? 1,
       positions: this.decisionInputs(liquidatable, nextTimestampSec, onchain),
     });
-    const plan = anyoneCompletes ? await this.simulate(planned, head, nextTimestampSec) : planned;
+    // Gen 2/3: gas limits from the simulation at the target block's timestamp, before the calls are priced.
+    const simulated = anyoneCompletes ? await this.simulate(forecast, head, nextTimestampSec) : forecast;
+    const plan = applyBids(
+      simulated,
+      {
+        nextBaseFeePerGasWei: fees.nextBlock.baseFeePerGasWei,
+        forecastPriorityFeePerGasWei: fees.nextBlock.priorityFeePerGasWei,
+        policy: executionSettings(config.execution).fees,
+      },
+      config.thresholds.minProfit,
+    );
     const atRiskBy = nextTimestampSec + BigInt((config.atRiskWithinBlocks - 1) * config.blockTimeSec);
     const stats: BlockStats = {
       tracked: this.book.size,

@@ -5,6 +5,7 @@ import type { GraphHost } from '../../../devnet/graph-host/GraphHost.js';
 import { RpcClient } from '../../../keeper/src/chain/RpcClient.js';
 import { loadConfig } from '../../../keeper/src/config/loadConfig.js';
 import type { BundleRelay, PrivateTxSender } from '../../../keeper/src/execution/BundleRelay.js';
+import type { BundleSimulator } from '../../../keeper/src/execution/BundleSimulator.js';
 import { executionSettings } from '../../../keeper/src/execution/executionSettings.js';
 import { Executor } from '../../../keeper/src/execution/Executor.js';
 import type { ExecutionReport } from '../../../keeper/src/execution/types.js';
@@ -42,6 +43,8 @@ export function startTestKeeper(options: {
   keys: Wallet[];
   relays: BundleRelay[];
   privateRpc?: PrivateTxSender | null;
+  /** Default: the executor's own (local simulation on the devnet's RPC). */
+  simulator?: BundleSimulator;
   flags?: Record<string, string>;
   log?: Logger;
 }): TestKeeper {
@@ -75,6 +78,7 @@ export function startTestKeeper(options: {
     rpc,
     signers: options.keys,
     relays: options.relays,
+    ...(options.simulator ? { simulator: options.simulator } : {}),
     privateRpc: options.privateRpc ?? null,
     settings: executionSettings(config.execution),
     inFlight: core.inFlight,

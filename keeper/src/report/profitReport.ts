@@ -1,0 +1,104 @@
+import { ZeroAddress } from 'ethers';
+import type { FreezeRecord, LiquidationRecord } from './liquidationHistory.js';
+
+/** One position in the report: who froze and completed it, the reward, what we paid, what we made. */
+export interface PositionProfit {
+  positionId: bigint;
+  frozenBy: string | null;
+  completedBy: string | null;
+  /** Reward in ETH wei when ours (paid in ETH or WETH); 0 when someone else completed it. */
+  rewardWei: bigint;
+  /** The reward was paid to us in a token other than WETH: not valued (counts 0). */
+  rewardUnvalued: boolean;
+  /** Gas of our transactions on it (freezes, completion), from their receipts. */
+  gasWei: bigint;
+  profitWei: bigint;
+  completedBlock: number | null;
+}
+
+export interface ProfitReport {
+  positions: PositionProfit[];
+  totals: {
+    marketLiquidations: number;
+    ourLiquidations: number;
+    /** Our completions per 10 000 of the market's. */
+    shareBps: number;
+    rewardWei: bigint;
+    gasWei: bigint;
+    profitWei: bigint;
+  };
+}
+
+/**
+ * The period's liquidations joined with our receipts: a position appears when it was completed in the period
+ * or when we spent gas on it. Rewards paid in ETH or in WETH count 1:1; a reward in another token is flagged
+ * unvalued and counts 0 (a lower bound).
+ */
+export function profitReport(options: {
+  freezes: readonly FreezeRecord[];
+  liquidations: readonly LiquidationRecord[];
+  ours: ReadonlySet<string>;
+  weth: string | null;
+  /** Gas paid per transaction hash (lowercase), for our transactions. */
+  gasByTx: ReadonlyMap<string, bigint>;
+}): ProfitReport {
+  const { ours, gasByTx } = options;
+  const weth = options.weth?.toLowerCase() ?? null;
+  const rows = new Map<bigint, PositionProfit>();
+  const row = (positionId: bigint): PositionProfit => {
+    let found = rows.get(positionId);
+    if (!found) {
+      found = {
+        positionId,
+        frozenBy: null,
+        completedBy: null,
+        rewardWei: 0n,
+        rewardUnvalued: false,
+        gasWei: 0n,
+        profitWei: 0n,
+        completedBlock: null,
+      };
+      rows.set(positionId, found);
+    }
+    return found;
+  };
+  for (const freeze of options.freezes) {
+    if (!ours.has(freeze.liquidator)) continue;
+    const r = row(freeze.positionId);
+    r.frozenBy = freeze.liquidator;
+    r.gasWei += gasByTx.get(freeze.txHash) ?? 0n;
+  }
+  for (const liquidation of options.liquidations) {
+    const r = row(liquidation.positionId);
+    r.frozenBy = liquidation.frozenBy;
+    r.completedBy = liquidation.liquidator;
+    r.completedBlock = liquidation.blockNumber;
+    if (!ours.has(liquidation.liquidator)) continue;
+    r.gasWei += gasByTx.get(liquidation.txHash) ?? 0n;
+    const asset = liquidation.rewardAsset;
+    const inEth = asset === ZeroAddress || (weth !== null && asset === weth);
+    if (liquidation.rewardAmount !== null && inEth) r.rewardWei += liquidation.rewardAmount;
+    else r.rewardUnvalued = true;
+  }
+  const positions = [...rows.values()].sort((a, b) => (a.positionId < b.positionId ? -1 : 1));
+  let rewardWei = 0n;
+  let gasWei = 0n;
+  for (const r of positions) {
+    r.profitWei = r.rewardWei - r.gasWei;
+    rewardWei += r.rewardWei;
+    gasWei += r.gasWei;
+  }
+  const marketLiquidations = options.liquidations.length;
+  const ourLiquidations = options.liquidations.filter((l) => ours.has(l.liquidator)).length;
+  return {
+    positions,
+    totals: {
+      marketLiquidations,
+      ourLiquidations,
+      shareBps: marketLiquidations === 0 ? 0 : Math.floor((ourLiquidations * 10_000) / marketLiquidations),
+      rewardWei,
+      gasWei,
+      profitWei: rewardWei - gasWei,
+    },
+  };
+}
