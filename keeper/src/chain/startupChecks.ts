@@ -50,7 +50,7 @@ async function waitForSubgraph(options: {
       throw new ConfigError(`the subgraph did not catch up within ${options.timeoutMs} ms: ${lastReason}`);
     }
     if (attempt % 20 === 0) {
-      options.log?.info({ reason: lastReason }, 'waiting for the subgraph to catch up');
+      options.log?.info({ reason: lastReason }, 'waiting for the subgraph');
       options.onWaiting?.(lastReason);
     }
     await sleep(250);

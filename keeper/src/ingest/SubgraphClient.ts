@@ -47,7 +47,9 @@ export class SubgraphClient {
     }
     // `{"data": null}`, a list, a string: an answer without data is no answer, never "nothing there".
     if (typeof data !== 'object' || data === null || Array.isArray(data))
-      throw new NotActingError('subgraph answered without data');
+      throw new NotActingError(
+        `subgraph answered without data at ${redactUrl(this.url)} (graph-node answers so for a subgraph name it does not know: check subgraphUrl)`,
+      );
     return data as T;
   }
 
