@@ -59,6 +59,8 @@ async function startRelayStandIn(): Promise<{
         );
     });
   });
+  // Generating the 100,000-position market takes longer than the default keep-alive: keep the socket open.
+  server.keepAliveTimeout = 600_000;
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,

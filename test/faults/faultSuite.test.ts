@@ -304,7 +304,7 @@ function reorg(depth: number, shorterBy: number): Scenario {
   };
 }
 
-const scenarios: Scenario[] = [
+const allScenarios: Scenario[] = [
   { name: 'baseline (no fault)' },
   { name: 'RPC primary down', before: () => rpcProxy.setMode('drop'), clear: () => rpcProxy.setMode('pass') },
   {
@@ -413,6 +413,10 @@ const scenarios: Scenario[] = [
   reorg(4, 2),
   reorg(5, 3),
 ];
+
+// FAULTS_ONLY=<text> runs only the scenarios whose name contains it (to replay one while debugging).
+const only = process.env.FAULTS_ONLY;
+const scenarios = only ? allScenarios.filter((s) => s.name.includes(only)) : allScenarios;
 
 describe('fault suite: the keeper process under RPC, subgraph, relay, kill and reorg faults', () => {
   it('never crashes, never acts wrongly, misses nothing after recovery, loses no gas', async () => {
