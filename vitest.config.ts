@@ -2,13 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    // subgraph/test runs the compiled mappings: `npm test` builds the subgraph first.
-    include: [
-      'test/**/*.test.ts',
-      'keeper/**/*.test.ts',
-      'devnet/**/*.test.ts',
-      'subgraph/test/**/*.test.ts',
-    ],
+    // test/subgraph runs the compiled mappings: `npm test` builds the subgraph first.
+    include: ['test/**/*.test.ts', 'keeper/**/*.test.ts', 'devnet/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // Devnet suites each start their own anvil; two cores, so keep file parallelism modest.

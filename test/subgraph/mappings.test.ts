@@ -9,7 +9,7 @@ import { type ContractCall, SubgraphTestHost } from './SubgraphTestHost.js';
 // Runs the compiled handlers (npm run subgraph:build first) on the event sequences of the spec, on the
 // graph host's runtime and store.
 
-const BUILD = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'build');
+const BUILD = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'subgraph', 'build');
 if (!existsSync(path.join(BUILD, 'subgraph.yaml'))) {
   throw new Error('subgraph/build is missing: run npm run subgraph:build first');
 }
