@@ -29,7 +29,7 @@ export default tseslint.config(
   // subgraph's own tests run it on the graph host, which is fine), and the
   // pure layers stay pure.
   {
-    files: ['keeper/**/*.ts', 'subgraph/scripts/**/*.ts'],
+    files: ['keeper/**/*.ts', 'subgraph/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
