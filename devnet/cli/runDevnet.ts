@@ -6,6 +6,7 @@ import { runCommand } from '../../keeper/src/cli/runCommand.js';
 import { Devnet } from '../Devnet.js';
 import { freePort } from '../chain/freePort.js';
 import type { ModuleGeneration } from '../deploy/deployCore.js';
+import { blocksWithRoom } from '../scenario/blocksWithRoom.js';
 import { contractCompletable } from '../scenario/contractCompletable.js';
 import { describeMarketOracle } from '../scenario/describeMarketOracle.js';
 import { startGraphHost } from '../graph-host/GraphHost.js';
@@ -345,6 +346,7 @@ export async function runDevnet(options: RunDevnetOptions): Promise<void> {
       completableFrom,
       firstBlock,
       last.number,
+      options.log,
     );
     options.log(summary);
   } finally {
@@ -389,6 +391,7 @@ async function summarize(
   completableFrom: Map<bigint, number>,
   fromBlock: number,
   toBlock: number,
+  log: (line: string) => void,
 ): Promise<string> {
   const mm = devnet.addresses.marginModule;
   const paid = await readPaidTxs(
@@ -407,7 +410,10 @@ async function summarize(
     for (const id of tx.completed) completedAt.set(id, tx.blockNumber);
   }
   let late = 0;
+  let lateIsolated = 0;
+  let heldByBlockFloor = 0;
   let missed = 0;
+  const lateOnes: string[] = [];
   for (const [id, dueBlock] of dueSince) {
     const frozen = frozenAt.get(id);
     const completed = completedAt.get(id);
@@ -417,8 +423,30 @@ async function summarize(
     }
     // A completion is late against the first block that would have accepted it (the freeze's next block on
     // gen 1; on gen 2/3 the 95 % floor can hold it back longer).
-    late = Math.max(late, frozen - dueBlock, completed - Math.max(frozen + 1, completableFrom.get(id) ?? 0));
+    const completableBlock = Math.max(frozen + 1, completableFrom.get(id) ?? 0);
+    lateIsolated = Math.max(lateIsolated, frozen - dueBlock, completed - completableBlock);
+    // A completion that waited is late only by the blocks that still had room for it (see blocksWithRoom).
+    const room =
+      completed > completableBlock
+        ? await blocksWithRoom(devnet.provider, mm, id, completableBlock, completed - 1)
+        : [];
+    if (completed > completableBlock) heldByBlockFloor += 1;
+    const lateBy = Math.max(frozen - dueBlock, room.length);
+    if (lateBy > 0)
+      lateOnes.push(
+        `position ${id}: due ${dueBlock} frozen ${frozen} completable ${completableBlock} completed ${completed}` +
+          ` (room in blocks ${room.join(',') || 'none'})`,
+      );
+    late = Math.max(late, lateBy);
   }
+  // Which positions were late, and at which step: the figure alone cannot tell a slow freeze from a slow completion.
+  for (const line of lateOnes.slice(0, 10)) log(`late: ${line}`);
+  if (heldByBlockFloor > 0)
+    log(
+      `floor room: ${heldByBlockFloor} completions waited past the first block that would take them alone ` +
+        `(at most ${lateIsolated} blocks) because earlier completions in those blocks had used the pools' 95 % floor; ` +
+        `late_blocks_max counts only blocks that still had room for them`,
+    );
   const gas = accountGas(paid);
   const money = realisedProfit(paid);
   return `liquidated=${completedAt.size} missed=${missed} late_blocks_max=${late} gas_lost_wei=${gas.lostWei} wasted_gas_wei=${gas.wastedWei} profit_wei=${money.profitWei}`;
