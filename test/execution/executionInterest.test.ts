@@ -1,13 +1,12 @@
-import { Wallet } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Devnet } from '../../devnet/Devnet.js';
 import { startGraphHost, type GraphHost } from '../../devnet/graph-host/GraphHost.js';
 import { startRelay, type Relay } from '../../devnet/relay/startRelay.js';
 import { setUpKeeperMarket, type KeeperMarket } from '../../devnet/scenario/keeperMarket.js';
-import { FlashbotsRelay } from '../../keeper/src/execution/FlashbotsRelay.js';
 import { formatExecutionTotals } from '../../keeper/src/execution/formatExecutionLines.js';
 import { requireDevnetBuild } from '../graph-host/requireDevnetBuild.js';
 import { contractLiquidatable } from '../../devnet/scenario/contractLiquidatable.js';
+import { relayClient } from './support/relayClient.js';
 import { fundedKeys, startTestKeeper } from './support/startTestKeeper.js';
 import { blockReceipts, eventsIn, gasLostWei } from './support/blockReceipts.js';
 
@@ -42,15 +41,7 @@ describe('positions that cross by interest alone (an hour a block, no price move
       devnet,
       host,
       keys,
-      relays: [
-        new FlashbotsRelay({
-          url: relay.url,
-          authSigner: new Wallet(`0x${'a8'.repeat(32)}`),
-          chain: devnet.provider,
-          chainId: devnet.chainId,
-          timeoutMs: 5000,
-        }),
-      ],
+      relays: [relayClient(devnet, relay.url, 'a8')],
       flags: { weth: market.base.address },
     });
     const firstLiquidatableBlock = new Map<bigint, number>();

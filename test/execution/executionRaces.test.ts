@@ -5,11 +5,11 @@ import { startGraphHost, type GraphHost } from '../../devnet/graph-host/GraphHos
 import { startRelay, type Relay } from '../../devnet/relay/startRelay.js';
 import { setUpKeeperMarket, type KeeperMarket } from '../../devnet/scenario/keeperMarket.js';
 import { fund } from '../../devnet/scenario/tokens.js';
-import { FlashbotsRelay } from '../../keeper/src/execution/FlashbotsRelay.js';
 import { replacementUuid } from '../../keeper/src/execution/replacementUuid.js';
 import type { Address } from '../../keeper/src/model/types.js';
 import { requireDevnetBuild } from '../graph-host/requireDevnetBuild.js';
 import { contractLiquidatable } from '../../devnet/scenario/contractLiquidatable.js';
+import { relayClient } from './support/relayClient.js';
 import { fundedKeys, startTestKeeper, type TestKeeper } from './support/startTestKeeper.js';
 import { crashPrices } from '../../devnet/scenario/crashPrices.js';
 import { blockReceipts, eventsIn, gasLostWei } from './support/blockReceipts.js';
@@ -20,7 +20,6 @@ let devnet: Devnet;
 let host: GraphHost;
 let relay: Relay;
 let market: KeeperMarket;
-const authSigner = new Wallet(`0x${'a6'.repeat(32)}`);
 
 beforeAll(async () => {
   devnet = await Devnet.start({ secondsPerBlock: 12 });
@@ -41,15 +40,7 @@ function keeperWith(keys: Wallet[]): TestKeeper {
     devnet,
     host,
     keys,
-    relays: [
-      new FlashbotsRelay({
-        url: relay.url,
-        authSigner,
-        chain: devnet.provider,
-        chainId: devnet.chainId,
-        timeoutMs: 5000,
-      }),
-    ],
+    relays: [relayClient(devnet, relay.url, 'a6')],
     flags: { weth: market.base.address },
   });
 }

@@ -1,13 +1,13 @@
-import { Wallet, type Contract, type TransactionReceipt } from 'ethers';
+import type { Contract, TransactionReceipt } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Devnet } from '../../devnet/Devnet.js';
 import { startGraphHost, type GraphHost } from '../../devnet/graph-host/GraphHost.js';
 import { startRelay, type Relay } from '../../devnet/relay/startRelay.js';
 import { crashPrices } from '../../devnet/scenario/crashPrices.js';
 import { setUpKeeperMarket, type KeeperMarket } from '../../devnet/scenario/keeperMarket.js';
-import { FlashbotsRelay } from '../../keeper/src/execution/FlashbotsRelay.js';
 import { requireDevnetBuild } from '../graph-host/requireDevnetBuild.js';
 import { blockReceipts, eventsIn, gasLostWei } from './support/blockReceipts.js';
+import { relayClient } from './support/relayClient.js';
 import { fundedKeys, startTestKeeper } from './support/startTestKeeper.js';
 
 // Gen 3 with the 2d3ffd2 TWAP oracle as deployed (1800 s window), ten-minute blocks: a crash reaches the TWAP in
@@ -19,7 +19,6 @@ let devnet: Devnet;
 let host: GraphHost;
 let relay: Relay;
 let market: KeeperMarket;
-const authSigner = new Wallet(`0x${'b7'.repeat(32)}`);
 
 beforeAll(async () => {
   devnet = await Devnet.start({
@@ -56,15 +55,7 @@ describe('the gen-3 liquidation race on the devnet (anyone may complete a freeze
       devnet,
       host,
       keys,
-      relays: [
-        new FlashbotsRelay({
-          url: relay.url,
-          authSigner,
-          chain: devnet.provider,
-          chainId: devnet.chainId,
-          timeoutMs: 5000,
-        }),
-      ],
+      relays: [relayClient(devnet, relay.url, 'b7')],
       flags: { weth: market.base.address },
     });
     const competitor = await devnet.actor('competitor');
