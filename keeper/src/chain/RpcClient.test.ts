@@ -5,7 +5,13 @@ import { classifyRpcFailure } from './classifyRpcFailure.js';
 import { RpcAnswerError, RpcClient, RpcUnavailableError, redactUrl } from './RpcClient.js';
 
 type Behaviour =
-  | { kind: 'ok'; chainId?: number; head?: number }
+  | {
+      kind: 'ok';
+      chainId?: number;
+      head?: number;
+      /** How eth_call answers: a revert (default), a result, or an EVM fault as anvil reports it (-32603). */
+      call?: 'revert' | 'result' | 'evm-fault';
+    }
   | { kind: 'http'; status: number }
   | { kind: 'rpc-error'; code: number }
   | { kind: 'garbage' };
@@ -52,6 +58,9 @@ async function fakeRpc(behaviour: Behaviour): Promise<FakeRpc> {
             },
           });
         case 'eth_call':
+          if (b.call === 'result') return reply({ result: '0x01' });
+          if (b.call === 'evm-fault')
+            return reply({ error: { code: -32603, message: 'EVM error InvalidFEOpcode' } });
           return reply({ error: { code: 3, message: 'execution reverted', data: '0x08c379a0' } });
         default:
           return reply({ result: null });
@@ -146,6 +155,44 @@ describe('RpcClient failover', () => {
       rpc.destroy();
     }
   });
+
+  it('an internal error to an EVM call is the answer when every endpoint gives it (anvil: invalid opcode), nobody demoted', async () => {
+    const first = await fakeRpc({ kind: 'ok', call: 'evm-fault' });
+    const second = await fakeRpc({ kind: 'ok', call: 'evm-fault' });
+    const rpc = new RpcClient([first.url, second.url], 31337);
+    try {
+      const err = await rpc.send('eth_call', [{}, 'latest']).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(RpcAnswerError);
+      expect((err as RpcAnswerError).code).toBe(-32603);
+      expect(rpc.states().map((s) => s.state)).toEqual(['healthy', 'healthy']);
+      // Not an endpoint failure for any other method.
+      first.behaviour = { kind: 'rpc-error', code: -32603 };
+      expect(await rpc.send('eth_blockNumber', [])).toBe('0x64');
+      expect(rpc.states()[0]?.state).toBe('failing');
+    } finally {
+      rpc.destroy();
+    }
+  });
+
+  it.each([
+    ['a result', 'result'],
+    ['a revert', 'revert'],
+  ] as const)(
+    "an internal error to an EVM call that another endpoint answers with %s is the first endpoint's fault",
+    async (_, second) => {
+      const first = await fakeRpc({ kind: 'ok', call: 'evm-fault' });
+      const other = await fakeRpc({ kind: 'ok', call: second });
+      const rpc = new RpcClient([first.url, other.url], 31337);
+      try {
+        const outcome = await rpc.send('eth_call', [{}, 'latest']).catch((e: unknown) => e);
+        if (second === 'result') expect(outcome).toBe('0x01');
+        else expect((outcome as RpcAnswerError).code).toBe(3);
+        expect(rpc.states().map((s) => s.state)).toEqual(['failing', 'healthy']);
+      } finally {
+        rpc.destroy();
+      }
+    },
+  );
 
   it('all endpoints failing is an RpcUnavailableError with the cause chain', async () => {
     const rpc = new RpcClient([await deadUrl(), (await fakeRpc({ kind: 'http', status: 503 })).url], 31337);

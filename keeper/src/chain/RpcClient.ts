@@ -39,6 +39,9 @@ export class RpcEndpointError extends KeeperError {
 }
 
 /** No endpoint could serve a request. */
+/** Methods that run the EVM: an internal error from them may be the call's own fault (see `send`). */
+const EVM_METHODS = new Set(['eth_call', 'eth_estimateGas', 'eth_simulateV1', 'eth_createAccessList']);
+
 export class RpcUnavailableError extends KeeperError {
   override readonly name = 'RpcUnavailableError';
 }
@@ -176,25 +179,44 @@ export class RpcClient {
     return this.endpoints.map((e) => ({ url: e.url, state: e.state }));
   }
 
-  /** Raw JSON-RPC with failover; an answered error is thrown as RpcAnswerError. */
+  /**
+   * Raw JSON-RPC with failover; an answered error is thrown as RpcAnswerError.
+   *
+   * An internal error (-32603) to a call that runs the EVM is ambiguous: some nodes (anvil among them) answer an
+   * EVM fault such as an invalid opcode that way, others a node fault. The other endpoints are asked before this
+   * one is blamed; when every endpoint that answered says the same, it is the call's answer and nobody is demoted.
+   */
   async send(method: string, params: unknown[]): Promise<unknown> {
     const failures: RpcEndpointError[] = [];
+    const ambiguous: { endpoint: Endpoint; err: RpcEndpointError }[] = [];
     for (const endpoint of this.ordered()) {
       try {
         await this.ensureChainOrFail(endpoint);
         const result = await this.request(endpoint, method, params);
         this.succeeded(endpoint);
+        // Another endpoint ran the call: the internal errors were those endpoints' own.
+        for (const { endpoint: other, err } of ambiguous) this.failed(other, err);
         return result;
       } catch (err) {
         if (err instanceof RpcAnswerError) {
           this.succeeded(endpoint);
+          for (const { endpoint: other, err: theirs } of ambiguous) this.failed(other, theirs);
           throw err;
         }
         if (err instanceof WrongChainError) continue;
         if (!(err instanceof RpcEndpointError)) throw err;
+        if (EVM_METHODS.has(method) && err.failure.kind === 'rpc' && err.failure.code === -32603) {
+          ambiguous.push({ endpoint, err });
+          continue;
+        }
         this.failed(endpoint, err);
         failures.push(err);
       }
+    }
+    const answer = ambiguous[0]?.err.cause;
+    if (answer instanceof RpcAnswerError) {
+      for (const { endpoint } of ambiguous) this.succeeded(endpoint);
+      throw answer;
     }
     throw new RpcUnavailableError(`every RPC failed for ${method}`, {
       cause: failures[failures.length - 1],
