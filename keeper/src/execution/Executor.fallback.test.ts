@@ -46,7 +46,7 @@ class FakeSubmitter implements Submitter {
 
   constructor(
     readonly mode: SubmissionMode,
-    private readonly behaviour: Behaviour,
+    public behaviour: Behaviour,
     private readonly parts: SubmitterParts,
   ) {}
 
@@ -120,7 +120,7 @@ const chain = {
   },
 };
 
-function world(list: [SubmissionMode, Behaviour][]) {
+function world(list: [SubmissionMode, Behaviour][], log = pino({ level: 'silent' })) {
   const fakes: FakeSubmitter[] = [];
   const executor = new Executor({
     chainId: 31337,
@@ -132,7 +132,7 @@ function world(list: [SubmissionMode, Behaviour][]) {
     settings,
     inFlight: new Map(),
     positionOf: () => undefined,
-    log: pino({ level: 'silent' }),
+    log,
     submitters: (parts) => {
       for (const [mode, behaviour] of list) fakes.push(new FakeSubmitter(mode, behaviour, parts));
       return fakes;
@@ -252,5 +252,52 @@ describe('Executor over an ordered list of submitters', () => {
     const ids = report.sent.map((s) => s.positionId);
     expect(ids).toEqual([1n, 2n]);
     expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('an outage is logged once per mode, however many blocks it lasts, and its end once', async () => {
+    const lines: { level: number; msg: string }[] = [];
+    const log = pino({ level: 'info' }, { write: (l: string) => lines.push(JSON.parse(l)) });
+    const behaviours: Behaviour[] = ['down', 'down', 'down'];
+    const fakes: FakeSubmitter[] = [];
+    const executor = new Executor({
+      chainId: 31337,
+      marginModule: MODULE,
+      rpc: chain,
+      signers: [key],
+      relays: [],
+      privateRpc: null,
+      settings,
+      inFlight: new Map(),
+      positionOf: () => undefined,
+      log,
+      submitters: (parts) => {
+        fakes.push(
+          new FakeSubmitter('bundle', 'down', parts),
+          new FakeSubmitter('private-rpc', 'down', parts),
+        );
+        fakes.push(new FakeSubmitter('public', 'sends', parts));
+        return fakes;
+      },
+    });
+    for (const [i] of behaviours.entries())
+      await executor.onBlock(
+        { ...HEAD, number: 100 + i },
+        { ...plan([BigInt(10 + i)]), blockNumber: BigInt(101 + i) },
+      );
+    const warnings = lines.filter((l) => l.level === 40).map((l) => l.msg);
+    expect(warnings).toEqual([
+      'relay is down (connect ECONNREFUSED) → falling back to private-rpc',
+      'private-rpc endpoint is down (connect ECONNREFUSED) → falling back to public',
+    ]);
+    expect(fakes[2]?.calls).toEqual([[10n], [11n], [12n]]);
+    fakes[0]!.behaviour = 'sends';
+    for (const i of [3, 4])
+      await executor.onBlock(
+        { ...HEAD, number: 100 + i },
+        { ...plan([BigInt(10 + i)]), blockNumber: BigInt(101 + i) },
+      );
+    expect(lines.filter((l) => l.msg === 'bundle endpoints reachable again')).toHaveLength(1);
+    expect(fakes[0]?.calls).toHaveLength(5);
+    expect(fakes[2]?.calls).toHaveLength(3);
   });
 });

@@ -110,8 +110,11 @@ export class Executor {
   private readonly simulator: BundleSimulator;
   /** The configured mode first, then its fallbacks in order. */
   private readonly submitters: readonly Submitter[];
-  /** The mode whose endpoints were last found down, so an outage is logged once and its end too. */
-  private unreachable: SubmissionMode | null = null;
+  /**
+   * The modes last found passing a block on (their endpoints down, or all refusing) and why, so an outage is
+   * logged once and its end too.
+   */
+  private readonly passing = new Map<SubmissionMode, 'down' | 'refused'>();
 
   constructor(private readonly deps: ExecutorDeps) {
     this.keys = new KeyRing(deps.signers);
@@ -176,9 +179,11 @@ export class Executor {
       report.dropped.push(...result.dropped);
       pending = withoutSent(result.unsent, sentNow);
       if (result.passOn === null) {
-        if (this.unreachable === submitter.mode) {
-          this.deps.log.info({ mode: submitter.mode }, `${submitter.mode} endpoints reachable again`);
-          this.unreachable = null;
+        const was = this.passing.get(submitter.mode);
+        if (was !== undefined) {
+          const again = was === 'down' ? 'reachable' : 'taking our submissions';
+          this.deps.log.info({ mode: submitter.mode }, `${submitter.mode} endpoints ${again} again`);
+          this.passing.delete(submitter.mode);
         }
         break;
       }
@@ -188,9 +193,10 @@ export class Executor {
         next === null
           ? `${what} (${result.passOn.reason}): no fallback configured, not sending`
           : `${what} (${result.passOn.reason}) → falling back to ${next}`;
-      if (this.unreachable !== submitter.mode)
+      const cause = result.passOn.cause;
+      if (this.passing.get(submitter.mode) !== cause)
         this.deps.log.warn({ mode: submitter.mode, fallback: next }, report.fallback);
-      this.unreachable = submitter.mode;
+      this.passing.set(submitter.mode, cause);
       if (next === null) {
         for (const [sender, actions] of pending)
           for (const action of actions) report.dropped.push(droppedAction(action, sender, report.fallback));
