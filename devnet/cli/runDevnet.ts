@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Wallet, keccak256, toUtf8Bytes } from 'ethers';
+import { Wallet, isError, keccak256, toUtf8Bytes } from 'ethers';
 import { runCommand } from '../../keeper/src/cli/runCommand.js';
 import { Devnet } from '../Devnet.js';
 import { freePort } from '../chain/freePort.js';
@@ -15,7 +15,7 @@ import { startBuilders } from '../relay/startBuilders.js';
 import { contractLiquidatable } from '../scenario/contractLiquidatable.js';
 import { crashPrices } from '../scenario/crashPrices.js';
 import { accountGas } from '../scenario/accountGas.js';
-import { readPaidTxs } from '../scenario/readPaidTxs.js';
+import { readPaidTxs, type ValueInEth } from '../scenario/readPaidTxs.js';
 import { realisedProfit } from '../scenario/realisedProfit.js';
 import { randomPriceMove, seededRandom, setUpKeeperMarket } from '../scenario/keeperMarket.js';
 
@@ -45,6 +45,29 @@ export interface RunDevnetOptions {
   /** How many builders share the blocks (default 1: the relay builds every block). */
   builders?: number;
   log: (line: string) => void;
+  /**
+   * Crash scenario: called after the summary line with the devnet still up (its subgraph indexed to the last
+   * block), so a tool can be run against it; the devnet stops when it returns.
+   */
+  afterSummary?: (run: FinishedRun) => Promise<void>;
+}
+
+/** A finished crash run, as `afterSummary` sees it. */
+export interface FinishedRun {
+  chainId: number;
+  rpcUrl: string;
+  subgraphUrl: string;
+  marginModule: string;
+  /** The token that plays WETH. */
+  weth: string;
+  /** The built-in keeper's liquidator address (the summary counts its transactions). */
+  liquidator: string;
+  /** The blocks the summary read, first to last. */
+  fromBlock: number;
+  toBlock: number;
+  /** The summary line, and the money line printed just before it (reward, gas spent, profit). */
+  summary: string;
+  money: string;
 }
 
 /** The devnet's builders, in order: the first is also the relay. */
@@ -348,7 +371,23 @@ export async function runDevnet(options: RunDevnetOptions): Promise<void> {
       last.number,
       options.log,
     );
-    options.log(summary);
+    options.log(summary.money);
+    options.log(summary.line);
+    if (options.afterSummary && options.scenario === 'crash') {
+      await host.indexer.waitFor({ number: last.number }, 60_000);
+      await options.afterSummary({
+        chainId: devnet.chainId,
+        rpcUrl: devnet.rpcUrl,
+        subgraphUrl: host.url,
+        marginModule: devnet.addresses.marginModule,
+        weth: market.base.address,
+        liquidator: liquidator.address.toLowerCase(),
+        fromBlock: firstBlock,
+        toBlock: last.number,
+        summary: summary.line,
+        money: summary.money,
+      });
+    }
   } finally {
     for (const stop of stopAll) await stop();
   }
@@ -378,10 +417,12 @@ function floorLine(dueSince: Map<bigint, number>, completableFrom: Map<bigint, n
 }
 
 /**
- * The run's one-line result, from the chain: our freezes and completions against when positions became due,
- * and what we paid, read from receipts: `gas_lost_wei` on reverts, `wasted_gas_wei` on anything that earned no
+ * The run's one-line result (and a money line: rewards, all gas spent, profit), from the chain: our freezes and
+ * completions against when positions became due, and what we paid, read from receipts: `gas_lost_wei` on reverts, `wasted_gas_wei` on anything that earned no
  * reward (reverts, freezes we never completed, re-freezes), and `profit_wei`: the rewards the completions paid
- * us (in the base token, which plays WETH: 1:1 in ETH) minus every wei of gas we spent.
+ * us (in the base token, which plays WETH: 1:1 in ETH; in another token, valued in ETH by the gen-1 Oracle's
+ * `getAmountOut` at the end of the completion's block, the pool price the keeper's decision uses) minus every
+ * wei of gas we spent.
  */
 async function summarize(
   devnet: Devnet,
@@ -392,7 +433,7 @@ async function summarize(
   fromBlock: number,
   toBlock: number,
   log: (line: string) => void,
-): Promise<string> {
+): Promise<{ money: string; line: string }> {
   const mm = devnet.addresses.marginModule;
   const paid = await readPaidTxs(
     devnet.provider,
@@ -401,6 +442,7 @@ async function summarize(
     toBlock,
     new Set([liquidator.toLowerCase()]),
     rewardToken,
+    oracleValueInEth(devnet, rewardToken),
   );
   const frozenAt = new Map<bigint, number>();
   const completedAt = new Map<bigint, number>();
@@ -449,7 +491,24 @@ async function summarize(
     );
   const gas = accountGas(paid);
   const money = realisedProfit(paid);
-  return `liquidated=${completedAt.size} missed=${missed} late_blocks_max=${late} gas_lost_wei=${gas.lostWei} wasted_gas_wei=${gas.wastedWei} profit_wei=${money.profitWei}`;
+  return {
+    money: `money: reward_wei=${money.rewardWei} gas_spent_wei=${money.spentWei} profit_wei=${money.profitWei}`,
+    line: `liquidated=${completedAt.size} missed=${missed} late_blocks_max=${late} gas_lost_wei=${gas.lostWei} wasted_gas_wei=${gas.wastedWei} profit_wei=${money.profitWei}`,
+  };
+}
+
+/** A token amount in ETH (the base token that plays WETH) as the chain's gen-1 Oracle prices it at a block. */
+function oracleValueInEth(devnet: Devnet, wethLike: string): ValueInEth {
+  const getAmountOut = devnet.contracts.oracle.getFunction('getAmountOut');
+  return async (token, amount, blockNumber) => {
+    try {
+      return (await getAmountOut(wethLike, token, amount, { blockTag: blockNumber })) as bigint;
+    } catch (err) {
+      // The oracle reverts when no pool prices the token: a reward we cannot value, not a failed run.
+      if (isError(err, 'CALL_EXCEPTION')) return null;
+      throw err;
+    }
+  };
 }
 
 interface BuiltInKeeperOptions {

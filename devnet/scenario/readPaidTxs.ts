@@ -22,11 +22,15 @@ const moduleEvents = new Interface([
 const erc20 = new Interface(['event Transfer(address indexed from, address indexed to, uint256 value)']);
 const TRANSFER = erc20.getEvent('Transfer')?.topicHash as string;
 
+/** A token amount in ETH wei at the end of `blockNumber`; null when it cannot be valued (it then counts 0). */
+export type ValueInEth = (token: string, amount: bigint, blockNumber: number) => Promise<bigint | null>;
+
 /**
  * Every transaction `senders` paid for in blocks [fromBlock, toBlock], in chain order, with the positions each
  * froze or completed for them (read from block receipts, so the figures are the chain's own to the wei).
  * With `rewardToken` (the token that plays WETH), each completion's reward is what the module transferred of
  * it to the completion's fee receiver in that transaction: the reward as paid, not as the order says now.
+ * With `valueInEth` too, what it transferred them of any other token counts, valued in ETH at that block.
  */
 export async function readPaidTxs(
   provider: JsonRpcProvider,
@@ -35,6 +39,7 @@ export async function readPaidTxs(
   toBlock: number,
   senders: ReadonlySet<string>,
   rewardToken?: string,
+  valueInEth?: ValueInEth,
 ): Promise<PaidTx[]> {
   const paid: PaidTx[] = [];
   for (let n = fromBlock; n <= toBlock; n++) {
@@ -61,29 +66,38 @@ export async function readPaidTxs(
         }
       }
       if (rewardToken !== undefined && receivers.size > 0)
-        tx.rewardWei = rewardPaid(r.logs, marginModule, rewardToken, receivers);
+        tx.rewardWei = await rewardPaid(r.logs, marginModule, rewardToken, receivers, n, valueInEth);
       paid.push(tx);
     }
   }
   return paid;
 }
 
-/** What the module transferred of `token` to `receivers` in one receipt's logs. */
-function rewardPaid(
+/**
+ * What the module transferred to `receivers` in one receipt's logs, in ETH wei: `wethLike` 1:1, another token
+ * by `valueInEth` at `blockNumber` (none: not counted).
+ */
+async function rewardPaid(
   logs: RawLog[],
   marginModule: string,
-  token: string,
+  wethLike: string,
   receivers: ReadonlySet<string>,
-): bigint {
+  blockNumber: number,
+  valueInEth: ValueInEth | undefined,
+): Promise<bigint> {
   let total = 0n;
   for (const log of logs) {
-    if (log.address.toLowerCase() !== token.toLowerCase() || log.topics[0] !== TRANSFER) continue;
+    if (log.topics[0] !== TRANSFER || log.topics.length !== 3) continue;
+    const token = log.address.toLowerCase();
+    if (token !== wethLike.toLowerCase() && valueInEth === undefined) continue;
     const parsed = erc20.parseLog(log);
     if (!parsed) continue;
     const from = (parsed.args.getValue('from') as string).toLowerCase();
     const to = (parsed.args.getValue('to') as string).toLowerCase();
-    if (from === marginModule.toLowerCase() && receivers.has(to))
-      total += parsed.args.getValue('value') as bigint;
+    if (from !== marginModule.toLowerCase() || !receivers.has(to)) continue;
+    const amount = parsed.args.getValue('value') as bigint;
+    if (token === wethLike.toLowerCase()) total += amount;
+    else total += (await valueInEth?.(token, amount, blockNumber)) ?? 0n;
   }
   return total;
 }

@@ -1,9 +1,14 @@
-import { formatEther } from 'ethers';
+import { ZeroAddress, formatEther } from 'ethers';
 import { pino } from 'pino';
 import { RpcClient } from '../chain/RpcClient.js';
+import type { KeeperConfig } from '../config/configSchema.js';
 import { loadConfig } from '../config/loadConfig.js';
 import { ConfigError } from '../errors/KeeperError.js';
-import { liquidationHistory } from '../report/liquidationHistory.js';
+import type { Address } from '../model/types.js';
+import { liquidationHistory, type LiquidationRecord } from '../report/liquidationHistory.js';
+import { poolsAtBlock } from '../report/poolsAtBlock.js';
+import { amountInEthWei } from '../run/rewardValueWei.js';
+import { PoolIndex } from '../valuation/PoolIndex.js';
 import { profitReport, type ProfitReport } from '../report/profitReport.js';
 import { ourAddresses } from './ourAddresses.js';
 
@@ -43,13 +48,43 @@ export async function reportCommand(options: {
       if (receipt === null) throw new Error(`no receipt for ${hash}: the RPC is behind the subgraph`);
       gasByTx.set(hash, BigInt(receipt.gasUsed) * BigInt(receipt.effectiveGasPrice));
     }
-    const report = profitReport({ ...history, ours, weth: config.weth ?? null, gasByTx });
+    const tokenRewardWei = await tokenRewardsInEth(config, history.liquidations, ours);
+    const report = profitReport({ ...history, ours, weth: config.weth ?? null, gasByTx, tokenRewardWei });
     if (json === true) options.print(JSON.stringify(toJson(report, sinceBlock)));
     else for (const line of formatReport(report, sinceBlock)) options.print(line);
     return 0;
   } finally {
     rpc.destroy();
   }
+}
+
+/**
+ * Our completions paid in a token other than ETH and WETH, valued in ETH wei as the decision values rewards
+ * (`amountInEthWei`, the gen-1 spot rule) on the pools as the subgraph had them at the end of the completion's
+ * block: an estimate of what the token was worth then, not what selling it would have fetched.
+ */
+async function tokenRewardsInEth(
+  config: KeeperConfig,
+  liquidations: readonly LiquidationRecord[],
+  ours: ReadonlySet<string>,
+): Promise<Map<string, bigint>> {
+  const values = new Map<string, bigint>();
+  const weth = config.weth;
+  if (weth === undefined) return values;
+  for (const l of liquidations) {
+    if (!ours.has(l.liquidator) || l.rewardAmount === null || l.rewardAsset === null) continue;
+    const asset = l.rewardAsset as Address;
+    if (asset === (ZeroAddress as Address) || asset === weth) continue;
+    const pools = await poolsAtBlock(
+      config.subgraphUrl,
+      l.blockNumber,
+      [asset, weth],
+      config.subgraph.requestTimeoutMs,
+    );
+    const value = amountInEthWei(asset, l.rewardAmount, weth, PoolIndex.from(pools));
+    if (value !== null) values.set(l.txHash, value);
+  }
+  return values;
 }
 
 /** A block number as is; a date (ISO 8601) as the first block at or after it (binary search on timestamps). */
@@ -86,10 +121,15 @@ function formatReport(report: ProfitReport, sinceBlock: number): string[] {
     lines.push(
       `  position ${p.positionId}: frozen by ${short(p.frozenBy)} completed by ${short(p.completedBy)}` +
         `${p.completedBlock === null ? '' : ` (${p.completedBlock})`} reward ${formatEther(p.rewardWei)}` +
+        `${p.rewardEstimated ? ` (estimate: a token reward at the pool price of block ${p.completedBlock})` : ''}` +
         `${p.rewardUnvalued ? ' (+ a token reward not valued)' : ''} gas ${formatEther(p.gasWei)} profit ${formatEther(p.profitWei)}`,
     );
   }
   const t = report.totals;
+  if (t.estimatedRewardWei > 0n)
+    lines.push(
+      `estimate: reward_wei and profit_wei include ${t.estimatedRewardWei} wei of token rewards valued at the pool price of their completion block`,
+    );
   lines.push(
     `report: market_liquidations=${t.marketLiquidations} our_liquidations=${t.ourLiquidations} ` +
       `our_share=${(t.shareBps / 100).toFixed(2)}% reward_wei=${t.rewardWei} gas_wei=${t.gasWei} profit_wei=${t.profitWei}`,
@@ -110,6 +150,7 @@ function toJson(report: ProfitReport, sinceBlock: number): unknown {
     totals: {
       ...report.totals,
       rewardWei: report.totals.rewardWei.toString(),
+      estimatedRewardWei: report.totals.estimatedRewardWei.toString(),
       gasWei: report.totals.gasWei.toString(),
       profitWei: report.totals.profitWei.toString(),
     },

@@ -186,9 +186,30 @@ const executionCommon = {
 };
 
 /**
+ * The modes to try, in order, after the first: 'none' (or nothing) for none, one mode, or a list (YAML, or
+ * comma-separated from env and flags). A mode listed twice is an error: it would only be asked again.
+ */
+const fallbackList = <M extends string>(allowed: readonly [M, ...M[]]) =>
+  z
+    .preprocess(
+      (raw) =>
+        raw === undefined || raw === 'none'
+          ? []
+          : typeof raw === 'string'
+            ? raw
+                .split(',')
+                .map((s) => s.trim())
+                .filter(Boolean)
+            : raw,
+      z.array(z.enum(allowed)),
+    )
+    .refine((list) => new Set(list).size === list.length, { message: 'lists a mode twice' });
+
+/**
  * How liquidations leave the keeper, one shape per mode (a setting another mode would ignore is an error):
- * bundles to relays (falling back, when every relay is down, to a private RPC or the public mempool), a
- * private transaction RPC (falling back to the public mempool), or the public mempool alone. The mode
+ * bundles to relays (falling back, when every relay is down or refuses, to an ordered list of a private RPC and
+ * the public mempool), a private transaction RPC (falling back to the public mempool), or the public mempool
+ * alone. The mode
  * defaults to bundles. Endpoints are checked when sending starts (a dry run needs none).
  */
 const execution = z.preprocess(
@@ -202,8 +223,11 @@ const execution = z.preprocess(
     z
       .object({
         mode: z.literal('bundle'),
-        /** Used, and said so, when every relay is unreachable; 'none' waits for them. */
-        fallback: z.enum(['private-rpc', 'public', 'none']).default('none'),
+        /**
+         * Tried in order, and said so, for a block's actions when every relay is unreachable or refuses them
+         * (e.g. `[private-rpc, public]`); 'none' (the default) waits for the relays.
+         */
+        fallback: fallbackList(['private-rpc', 'public']),
         /** Flashbots-compatible relays and builders (eth_sendBundle): every bundle goes to each of them. */
         relays: z.array(url).default([]),
         /**
@@ -227,7 +251,8 @@ const execution = z.preprocess(
     z
       .object({
         mode: z.literal('private-rpc'),
-        fallback: z.enum(['public', 'none']).default('none'),
+        /** 'public' to use the public mempool while the private RPC is unreachable; 'none' (default) waits. */
+        fallback: fallbackList(['public']),
         /** eth_sendPrivateTransaction endpoint (Flashbots Protect style). */
         privateRpcUrl: url.optional(),
         ...executionCommon,

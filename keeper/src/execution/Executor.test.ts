@@ -18,7 +18,7 @@ const HEAD = { number: 100, hash: `0x${'ab'.repeat(32)}`, timestampSec: 1_700_00
 
 const settings: ExecutionSettings = {
   mode: 'bundle',
-  fallback: 'none',
+  fallback: [],
   targetBlocks: 1,
   fees: {
     profitShareBps: 1000n,
@@ -81,6 +81,8 @@ class FakeRelay implements BundleRelay {
   cancelled: string[] = [];
   reverting = new Set<bigint>();
   failure: SubmissionError | null = null;
+  /** Refuses eth_sendBundle only (simulation still answers). */
+  sendFailure: SubmissionError | null = null;
 
   constructor(readonly name: string) {}
 
@@ -104,6 +106,7 @@ class FakeRelay implements BundleRelay {
 
   async send(txs: readonly string[], block: bigint, options: BundleOptions): Promise<string> {
     if (this.failure) throw this.failure;
+    if (this.sendFailure) throw this.sendFailure;
     this.sent.push({ txs, block, options });
     return keccak256(txs[0] ?? '0x');
   }
@@ -270,7 +273,7 @@ describe('Executor, relays down', () => {
   });
 
   it('with the public mempool as fallback: simulated by eth_call, sent raw, nonces from ours', async () => {
-    const { chain, relays, executor } = world({ fallback: 'public' }, new Map(), 1);
+    const { chain, relays, executor } = world({ fallback: ['public'] }, new Map(), 1);
     relays[0]!.failure = down();
     chain.revertingPositions.add(2n);
     const report = await executor.onBlock(HEAD, plan(freezes(1n, 2n, 3n)));
@@ -284,8 +287,27 @@ describe('Executor, relays down', () => {
     expect(report.dropped.map((d) => d.positionId)).toEqual([2n]);
   });
 
+  it('every relay refusing the bundle: the fallback sends it, once', async () => {
+    const { chain, relays, executor } = world({ fallback: ['public'] }, new Map(), 2);
+    for (const relay of relays)
+      relay.sendFailure = new SubmissionError(`${relay.name}: rate limited`, relay.name, true);
+    const report = await executor.onBlock(HEAD, plan(freezes(1n)));
+    expect(report.fallback).toMatch(/^every relay refused \(.*rate limited.*\) → falling back to public$/);
+    expect(report.sent.map((s) => [s.positionId, s.mode])).toEqual([[1n, 'public']]);
+    expect(chain.sentRaw).toHaveLength(1);
+  });
+
+  it('one relay refusing while another takes it: no fallback', async () => {
+    const { chain, relays, executor } = world({ fallback: ['public'] }, new Map(), 2);
+    relays[0]!.sendFailure = new SubmissionError('relay0: rate limited', 'relay0', true);
+    const report = await executor.onBlock(HEAD, plan(freezes(1n)));
+    expect(report.fallback).toBeNull();
+    expect(report.sent.map((s) => [s.mode, s.relaysAccepted])).toEqual([['bundle', 1]]);
+    expect(chain.sentRaw).toEqual([]);
+  });
+
   it('a relay that answers is used even when another is down', async () => {
-    const { relays, executor } = world({ fallback: 'public' }, new Map(), 2);
+    const { relays, executor } = world({ fallback: ['public'] }, new Map(), 2);
     relays[1]!.failure = down();
     const report = await executor.onBlock(HEAD, plan(freezes(1n)));
     expect(report.fallback).toBeNull();

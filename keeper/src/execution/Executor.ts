@@ -16,10 +16,10 @@ import { findReceipt } from './findReceipt.js';
 import { GasLedger } from './GasLedger.js';
 import { KeyRing, type TxSigner } from './KeyRing.js';
 import { NonceManager } from './NonceManager.js';
-import { sendBundles } from './sendBundles.js';
-import { sendOneByOne } from './sendOneByOne.js';
+import { BundleSubmitter } from './BundleSubmitter.js';
+import { OneByOneSubmitter } from './OneByOneSubmitter.js';
+import type { Submitter } from './Submitter.js';
 import { SubmissionBook, type Submission } from './SubmissionBook.js';
-import { tendPublicTx } from './tendPublicTx.js';
 import type { ActionOutcome, BlockContext, ExecutionReport, SubmissionMode } from './types.js';
 
 export type { TxSigner } from './KeyRing.js';
@@ -42,7 +42,20 @@ export interface ExecutorDeps {
   positionOf: (positionId: bigint) => PositionState | undefined;
   /** Gas per position, shared with the decision (KeeperCore.ledger); a private one when not given. */
   ledger?: GasLedger;
+  /**
+   * The submission modes in fallback order; by default built from `settings.mode` and `settings.fallback`
+   * over `relays` and `privateRpc`. Given, for tests, to put fakes in their place.
+   */
+  submitters?: (parts: SubmitterParts) => Submitter[];
   log: Logger;
+}
+
+/** What the executor shares with its submitters: they record in its book and take nonces from its manager. */
+export interface SubmitterParts {
+  keys: KeyRing;
+  book: SubmissionBook;
+  nonces: NonceManager;
+  simulator: BundleSimulator;
 }
 
 /** Running totals since start, for the summary line and the "no gas lost" check. */
@@ -70,9 +83,9 @@ interface RawBlock {
 }
 
 /**
- * Turns each block's plan into signed liquidation calls and sends them: bundles to every relay
- * (`sendBundles`), or, by configuration or when the configured endpoints are unreachable, one transaction at a
- * time through a private RPC or the public mempool (`sendOneByOne`), saying which fallback it took. Each block
+ * Turns each block's plan into signed liquidation calls and hands them to its `Submitter`s in fallback order
+ * (bundles to every relay and builder, a private RPC, the public mempool, as configured): what one leaves
+ * unsent, its endpoints down or all refusing, goes to the next, and the report says which it took. Each block
  * it first settles earlier submissions from receipts and the indexed positions, clearing their in-flight
  * records, so the decision re-plans whatever did not land: that is how a bundle is resubmitted each block
  * until it lands or stops being worth it.
@@ -95,14 +108,21 @@ export class Executor {
   private readonly book: SubmissionBook;
   private readonly nonces = new NonceManager();
   private readonly simulator: BundleSimulator;
-  /** The mode whose endpoints were last found down, so an outage is logged once and its end too. */
-  private unreachable: SubmissionMode | null = null;
+  /** The configured mode first, then its fallbacks in order. */
+  private readonly submitters: readonly Submitter[];
+  /**
+   * The modes last found passing a block on (their endpoints down, or all refusing) and why, so an outage is
+   * logged once and its end too.
+   */
+  private readonly passing = new Map<SubmissionMode, 'down' | 'refused'>();
 
   constructor(private readonly deps: ExecutorDeps) {
     this.keys = new KeyRing(deps.signers);
     this.book = new SubmissionBook(deps.inFlight);
     this.ledger = deps.ledger ?? new GasLedger();
     this.simulator = deps.simulator ?? new LocalSimulator(deps.rpc);
+    const parts = { keys: this.keys, book: this.book, nonces: this.nonces, simulator: this.simulator };
+    this.submitters = (deps.submitters ?? defaultSubmitters(deps))(parts);
   }
 
   /** Our keys' addresses, primary first: the decision's `ourAddresses`. */
@@ -146,68 +166,44 @@ export class Executor {
     report.dropped.push(...dropped);
     const context = await this.blockContext(head, headBlock, plan);
 
+    // Down the fallback list: each submitter gets what the ones before it passed on, never an action already
+    // sent this block (so a submitter that both sent and passed on an action cannot have it sent twice).
+    const sentNow = new Set<bigint>();
     let pending = bySender;
-    let mode: SubmissionMode | null = this.deps.settings.mode;
-    while (mode !== null && pending.size > 0) {
-      report.mode = mode;
-      const result = await this.sendWith(mode, pending, context);
+    for (const [i, submitter] of this.submitters.entries()) {
+      if (pending.size === 0) break;
+      report.mode = submitter.mode;
+      const result = await submitter.submit(pending, context);
+      for (const sent of result.sent) sentNow.add(sent.positionId);
       report.sent.push(...result.sent);
       report.dropped.push(...result.dropped);
-      pending = result.unsent;
-      if (result.downReason === null) {
-        if (this.unreachable === mode) {
-          this.deps.log.info({ mode }, `${mode} endpoints reachable again`);
-          this.unreachable = null;
+      pending = withoutSent(result.unsent, sentNow);
+      if (result.passOn === null) {
+        const was = this.passing.get(submitter.mode);
+        if (was !== undefined) {
+          const again = was === 'down' ? 'reachable' : 'taking our submissions';
+          this.deps.log.info({ mode: submitter.mode }, `${submitter.mode} endpoints ${again} again`);
+          this.passing.delete(submitter.mode);
         }
         break;
       }
-      const next = this.fallbackAfter(mode);
-      const what = mode === 'bundle' ? 'relay is down' : `${mode} endpoint is down`;
+      const next = this.submitters[i + 1]?.mode ?? null;
+      const what = describePassOn(submitter.mode, result.passOn.cause);
       report.fallback =
         next === null
-          ? `${what} (${result.downReason}): no fallback configured, not sending`
-          : `${what} (${result.downReason}) → falling back to ${next}`;
-      if (this.unreachable !== mode) this.deps.log.warn({ mode, fallback: next }, report.fallback);
-      this.unreachable = mode;
+          ? `${what} (${result.passOn.reason}): no fallback configured, not sending`
+          : `${what} (${result.passOn.reason}) → falling back to ${next}`;
+      const cause = result.passOn.cause;
+      if (this.passing.get(submitter.mode) !== cause)
+        this.deps.log.warn({ mode: submitter.mode, fallback: next }, report.fallback);
+      this.passing.set(submitter.mode, cause);
       if (next === null) {
         for (const [sender, actions] of pending)
           for (const action of actions) report.dropped.push(droppedAction(action, sender, report.fallback));
       }
-      mode = next;
     }
     this.totals.sent += report.sent.length;
     return report;
-  }
-
-  private sendWith(mode: SubmissionMode, bySender: Map<Address, PlannedAction[]>, context: BlockContext) {
-    const { rpc, relays, privateRpc, settings, log } = this.deps;
-    if (mode === 'bundle')
-      return sendBundles(
-        { rpc, relays, simulator: this.simulator, keys: this.keys, book: this.book, log },
-        bySender,
-        context,
-      );
-    return sendOneByOne(
-      {
-        rpc,
-        privateRpc,
-        keys: this.keys,
-        book: this.book,
-        nonces: this.nonces,
-        targetBlocks: settings.targetBlocks,
-      },
-      mode,
-      bySender,
-      context,
-    );
-  }
-
-  /** Bundles fall back to the configured mode; a private RPC only to the public mempool; nothing after that. */
-  private fallbackAfter(mode: SubmissionMode): SubmissionMode | null {
-    const { mode: primary, fallback } = this.deps.settings;
-    if (fallback === 'none' || mode === 'public') return null;
-    if (mode === 'bundle') return fallback;
-    return primary === 'private-rpc' && fallback === 'public' ? 'public' : null;
   }
 
   private async blockContext(head: BlockRef, headBlock: bigint, plan: Plan): Promise<BlockContext> {
@@ -244,7 +240,7 @@ export class Executor {
     const outcomes: ActionOutcome[] = [];
     const landedNow = new Map<bigint, ActionKind>();
     const ours = new Set(this.addresses);
-    const { relays, log } = this.deps;
+    const { log } = this.deps;
     for (const [id, submission] of this.book.entries()) {
       if (headBlock < submission.firstTargetBlock) continue;
       // Per-position boundary: a submission we cannot settle now stays in the book (still in flight for the
@@ -267,9 +263,8 @@ export class Executor {
       this.book.settle(id);
       this.nonces.settle(submission.sender, submission.nonce);
       if (classified.outcome === 'included') landedNow.set(submission.positionId, submission.kind);
-      const stillTargeted = submission.replacementUuid !== null && headBlock < submission.lastTargetBlock;
-      if (classified.outcome === 'beaten' && stillTargeted)
-        await this.withdraw(relays, submission.replacementUuid);
+      if (classified.outcome === 'beaten' && headBlock < submission.lastTargetBlock)
+        await this.submitterOf(submission)?.cancel(submission);
       this.count(classified);
       this.ledger.record(submission.positionId, submission.kind, classified.outcome, classified.gasCostWei);
       this.totals.wastedGasWei = this.ledger.wastedWei;
@@ -298,8 +293,7 @@ export class Executor {
     headBlock: bigint,
     ours: ReadonlySet<Address>,
   ): Promise<ClassifiedOutcome | null> {
-    const { rpc, privateRpc, settings, log } = this.deps;
-    const found = await findReceipt(rpc, [
+    const found = await findReceipt(this.deps.rpc, [
       ...submission.txHashes,
       ...(submission.cancelHash ? [submission.cancelHash] : []),
     ]);
@@ -313,23 +307,14 @@ export class Executor {
         detail: `replaced by a no-op in block ${found.receipt.blockNumber}: ${why}`,
       };
     }
-    if (found === null && submission.mode === 'public') {
-      const tender = { rpc, privateRpc, keys: this.keys, book: this.book, settings, log };
-      return tendPublicTx(tender, submission, position, ours, headBlock);
-    }
-    return classifyOutcome(submission, found?.receipt ?? null, position, ours, headBlock);
+    const receipt = found?.receipt ?? null;
+    const submitter = this.submitterOf(submission);
+    if (submitter === undefined) return classifyOutcome(submission, receipt, position, ours, headBlock);
+    return submitter.settle({ submission, receipt, position, ours, headBlock });
   }
 
-  /** Best effort: a bundle for later blocks whose step someone else took would only be dropped there anyway. */
-  private async withdraw(relays: readonly BundleRelay[], replacementUuid: string | null): Promise<void> {
-    if (replacementUuid === null) return;
-    await Promise.all(
-      relays.map((relay) =>
-        relay.cancel(replacementUuid).catch((err: unknown) => {
-          this.deps.log.debug({ relay: relay.name, err: (err as Error).message }, 'eth_cancelBundle failed');
-        }),
-      ),
-    );
+  private submitterOf(submission: Submission): Submitter | undefined {
+    return this.submitters.find((s) => s.mode === submission.mode);
   }
 
   private count(outcome: ClassifiedOutcome): void {
@@ -342,4 +327,43 @@ export class Executor {
 function sameStep(landed: ActionKind, planned: ActionKind): boolean {
   const freezing = (kind: ActionKind) => kind === 'freeze' || kind === 'refreeze';
   return landed === planned || (freezing(landed) && freezing(planned));
+}
+
+/** The actions still to send, minus any already sent this block (by position: one step per position per block). */
+function withoutSent(
+  unsent: Map<Address, PlannedAction[]>,
+  sentNow: ReadonlySet<bigint>,
+): Map<Address, PlannedAction[]> {
+  const rest = new Map<Address, PlannedAction[]>();
+  for (const [sender, actions] of unsent) {
+    const left = actions.filter((action) => !sentNow.has(action.positionId));
+    if (left.length > 0) rest.set(sender, left);
+  }
+  return rest;
+}
+
+function describePassOn(mode: SubmissionMode, cause: 'down' | 'refused'): string {
+  if (mode === 'bundle') return cause === 'down' ? 'relay is down' : 'every relay refused';
+  return cause === 'down' ? `${mode} endpoint is down` : `${mode} endpoint refused`;
+}
+
+/** The configured modes, in order: bundles to `relays`, then the private RPC and the public mempool as listed. */
+function defaultSubmitters(deps: ExecutorDeps): (parts: SubmitterParts) => Submitter[] {
+  return ({ keys, book, nonces, simulator }) => {
+    const { rpc, relays, privateRpc, settings, log } = deps;
+    return [settings.mode, ...settings.fallback].map((mode) =>
+      mode === 'bundle'
+        ? new BundleSubmitter({ rpc, relays, simulator, keys, book, log })
+        : new OneByOneSubmitter(mode, {
+            rpc,
+            privateRpc,
+            keys,
+            book,
+            nonces,
+            targetBlocks: settings.targetBlocks,
+            settings,
+            log,
+          }),
+    );
+  };
 }

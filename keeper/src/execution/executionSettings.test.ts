@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/loadConfig.js';
 import { ConfigError } from '../errors/KeeperError.js';
@@ -17,7 +20,7 @@ describe('execution configuration', () => {
   it('defaults: bundles, no fallback, 10 % of the profit, 0.1–500 gwei, 2× base fee, 30 % gas margin', () => {
     expect(executionSettings(loadConfig({ env: minimal }).execution)).toEqual({
       mode: 'bundle',
-      fallback: 'none',
+      fallback: [],
       targetBlocks: 1,
       fees: {
         profitShareBps: 1000n,
@@ -56,8 +59,31 @@ describe('execution configuration', () => {
       minPriorityFeePerGasWei: 1500n,
       profitShareBps: 2500n,
     });
-    expect(settings.fallback).toBe('public');
+    expect(settings.fallback).toEqual(['public']);
     expect(settings.rewardReceiver).toBe('0x00000000000000000000000000000000000000aa');
+  });
+
+  it('an ordered fallback list: comma-separated from flags, a list from a file, one mode or none as before', () => {
+    const fallbackOf = (flags: Record<string, string>) =>
+      executionSettings(loadConfig({ env: minimal, flags }).execution).fallback;
+    expect(fallbackOf({ 'execution.fallback': 'private-rpc, public' })).toEqual(['private-rpc', 'public']);
+    expect(fallbackOf({ 'execution.fallback': 'public,private-rpc' })).toEqual(['public', 'private-rpc']);
+    expect(fallbackOf({ 'execution.fallback': 'private-rpc' })).toEqual(['private-rpc']);
+    expect(fallbackOf({ 'execution.fallback': 'none' })).toEqual([]);
+    expect(fallbackOf({ 'execution.mode': 'private-rpc', 'execution.fallback': 'public' })).toEqual([
+      'public',
+    ]);
+    const dir = mkdtempSync(join(tmpdir(), 'fallback-'));
+    try {
+      const file = join(dir, 'keeper.yaml');
+      writeFileSync(file, 'execution:\n  relays: [http://r:1]\n  fallback: [private-rpc, public]\n');
+      expect(executionSettings(loadConfig({ file, env: minimal }).execution).fallback).toEqual([
+        'private-rpc',
+        'public',
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it.each([
@@ -71,6 +97,8 @@ describe('execution configuration', () => {
     [{ 'execution.mode': 'public', 'execution.relays': 'http://r:1' }, 'Unrecognized key'],
     [{ 'execution.mode': 'public', 'execution.fallback': 'none' }, 'Unrecognized key'],
     [{ 'execution.mode': 'private-rpc', 'execution.fallback': 'private-rpc' }, 'execution.fallback'],
+    [{ 'execution.fallback': 'public,public' }, 'lists a mode twice'],
+    [{ 'execution.fallback': 'private-rpc,bundle' }, 'execution.fallback'],
   ])('refuses %j', (flags, problem) => {
     expect(() => loadConfig({ env: minimal, flags })).toThrow(problem);
   });
@@ -87,7 +115,6 @@ describe('checkExecutionConfig', () => {
   it.each([
     [{}, {}, 'needs a signer'],
     [{}, withKeys, 'execution.relays lists no relay'],
-    [{ 'execution.relays': 'http://r:1' }, { DEX223_KEEPER_PRIVATE_KEY: KEY }, 'flashbotsAuthKey'],
     [{ 'execution.mode': 'private-rpc' }, withKeys, 'execution.privateRpcUrl is not set'],
     [{ 'execution.relays': 'http://r:1', 'execution.fallback': 'private-rpc' }, withKeys, 'privateRpcUrl'],
   ])('refuses %j with %j', (flags, env, problem) => {
@@ -97,6 +124,8 @@ describe('checkExecutionConfig', () => {
 
   it.each([
     [{ 'execution.relays': 'http://r:1' }, withKeys],
+    // No auth key: startExecution makes one for the run and warns (startExecution.test.ts).
+    [{ 'execution.relays': 'http://r:1' }, { DEX223_KEEPER_PRIVATE_KEY: KEY }],
     [{ 'execution.mode': 'public' }, { DEX223_KEEPER_PRIVATE_KEY: KEY }],
     [{ 'execution.mode': 'private-rpc', 'execution.private-rpc-url': 'https://rpc.example' }, withKeys],
   ])('accepts %j', (flags, env) => {

@@ -6,7 +6,8 @@ import type { SubmissionMode } from './types.js';
 /** Execution's settings in the units its functions take (bigint for money and basis points). */
 export interface ExecutionSettings {
   mode: SubmissionMode;
-  fallback: Exclude<SubmissionMode, 'bundle'> | 'none';
+  /** Modes tried in order after `mode` when it could not send a block's actions; empty: none. */
+  fallback: Exclude<SubmissionMode, 'bundle'>[];
   targetBlocks: number;
   fees: FeePolicy;
   gasLimitMarginBps: bigint;
@@ -18,7 +19,7 @@ export interface ExecutionSettings {
 export function executionSettings(execution: KeeperConfig['execution']): ExecutionSettings {
   return {
     mode: execution.mode,
-    fallback: execution.mode === 'public' ? 'none' : execution.fallback,
+    fallback: execution.mode === 'public' ? [] : [...execution.fallback],
     targetBlocks: execution.targetBlocks,
     fees: {
       profitShareBps: BigInt(execution.profitShareBps),

@@ -27,17 +27,18 @@ export interface BundleSenderDeps {
  * Bundle mode for one block: per key, its actions as one bundle, simulated for the next block at its
  * timestamp (on our own RPC by default, eth_callBundle at a relay when configured); a call that would revert is dropped and the rest
  * re-signed with closed-up nonces until the bundle simulates clean; then it goes to every relay for each target
- * block. Actions are left unsent, for the fallback, when no relay can be reached.
+ * block. A key's actions are left unsent, for the fallback, when no relay took its bundle (all down or all
+ * refusing) or the simulator could not be reached.
  */
 export async function sendBundles(
   deps: BundleSenderDeps,
   bySender: Map<Address, PlannedAction[]>,
   context: BlockContext,
 ): Promise<ModeResult> {
-  const result: ModeResult = { sent: [], dropped: [], unsent: new Map(), downReason: null };
+  const result: ModeResult = { sent: [], dropped: [], unsent: new Map(), passOn: null };
   const ready: { draft: BundleDraft; signed: string[] }[] = [];
   for (const [sender, actions] of bySender) {
-    if (result.downReason !== null) {
+    if (result.passOn?.cause === 'down') {
       result.unsent.set(sender, actions);
       continue;
     }
@@ -54,7 +55,7 @@ export async function sendBundles(
       );
       const simulated = await deps.simulator.simulate(signed, context);
       if (simulated.kind === 'down') {
-        result.downReason = simulated.reason;
+        result.passOn = { cause: 'down', reason: simulated.reason };
         result.unsent.set(
           sender,
           draft.txs.map((tx) => tx.action),
@@ -93,16 +94,16 @@ export async function sendBundles(
       );
       for (const failure of sent.failures)
         deps.log.warn({ uuid: draft.replacementUuid }, `bundle not taken: ${failure.message}`);
-    } else if (sent.failures.every((failure) => !failure.reachable)) {
-      result.downReason ??= sent.failures.map((f) => f.message).join('; ') || 'no relay configured';
+    } else {
+      // No endpoint took it: down or refusing, the fallback may still get it into the block.
+      const down = sent.failures.every((failure) => !failure.reachable);
+      const reason = sent.failures.map((f) => f.message).join('; ') || 'no relay configured';
+      if (result.passOn?.cause !== 'down')
+        result.passOn = down ? { cause: 'down', reason } : { cause: 'refused', reason };
       result.unsent.set(
         draft.sender,
         draft.txs.map((tx) => tx.action),
       );
-    } else {
-      const reason = sent.failures.map((f) => f.message).join('; ');
-      for (const tx of draft.txs)
-        result.dropped.push(droppedAction(tx.action, draft.sender, `relays refused: ${reason}`));
     }
   }
   return result;

@@ -37,11 +37,11 @@ export async function sendOneByOne(
   bySender: Map<Address, PlannedAction[]>,
   context: BlockContext,
 ): Promise<ModeResult> {
-  const result: ModeResult = { sent: [], dropped: [], unsent: new Map(), downReason: null };
+  const result: ModeResult = { sent: [], dropped: [], unsent: new Map(), passOn: null };
   const lastTargetBlock =
     mode === 'public' ? context.headBlock + 2n : context.headBlock + BigInt(deps.targetBlocks);
   for (const [sender, actions] of bySender) {
-    if (result.downReason !== null) {
+    if (result.passOn !== null) {
       result.unsent.set(sender, actions);
       continue;
     }
@@ -76,7 +76,7 @@ export async function sendOneByOne(
           if (!(err instanceof SubmissionError)) throw err;
           const rest = draft.txs.slice(i).map((t) => t.action);
           if (!err.reachable) {
-            result.downReason = err.message;
+            result.passOn = { cause: 'down', reason: err.message };
             result.unsent.set(sender, rest);
           } else {
             for (const action of rest)

@@ -35,21 +35,30 @@ export function checkExecutionConfig(config: KeeperConfig): void {
   // A builder entry that names no preset and gives no URL is refused now, not at the first bundle.
   if (execution.mode === 'bundle') for (const entry of execution.builders) parseBuilderEntry(entry);
   const usesPrivateRpc =
-    execution.mode === 'private-rpc' || (execution.mode === 'bundle' && execution.fallback === 'private-rpc');
+    execution.mode === 'private-rpc' ||
+    (execution.mode === 'bundle' && execution.fallback.includes('private-rpc'));
   const privateRpcUrl = execution.mode === 'public' ? undefined : execution.privateRpcUrl;
   if (usesPrivateRpc && !privateRpcUrl)
     throw new ConfigError('execution uses the private-rpc mode but execution.privateRpcUrl is not set');
-  if ((execution.mode === 'bundle' || usesPrivateRpc) && !config.flashbotsAuthKey)
-    throw new ConfigError(
-      'relay requests are signed with flashbotsAuthKey (a key of its own, holding no funds), which is not set',
-    );
+}
+
+/** The one-line warning when relay requests would be signed with a key made for this run only. */
+export const FRESH_AUTH_KEY_WARNING =
+  'no flashbotsAuthKey configured: relay requests are signed with a fresh key made for this run only, ' +
+  'so the reputation relays give it is lost at restart (set flashbotsAuthKey to a key of its own, holding no funds)';
+
+/** Whether any configured endpoint reads the relay auth signature (bundles, or a private RPC used by the modes). */
+function signsRelayRequests(execution: KeeperConfig['execution']): boolean {
+  if (execution.mode === 'bundle') return true;
+  return execution.mode === 'private-rpc';
 }
 
 /**
  * Execution from configuration: the liquidator keys (the signer, then the pool), the relays and the private
  * RPC, each request to them signed with the Flashbots auth key. Refuses, naming the missing setting, rather
  * than starting a keeper that could not send, and refuses an auth key that is also a liquidator key (the
- * relays' reputation key is not meant to hold or move funds).
+ * relays' reputation key is not meant to hold or move funds). Without an auth key it makes one for this run
+ * and warns, once, that the relays' reputation of it ends with the process.
  */
 export async function startExecution(options: {
   config: KeeperConfig;
@@ -69,6 +78,11 @@ export async function startExecution(options: {
   const signers = [await loadSigner(config.signer as NonNullable<KeeperConfig['signer']>, signerOptions)];
   for (const extra of execution.signerPool) signers.push(await loadSigner(extra, signerOptions));
   let authSigner: Wallet | undefined;
+  // Refusing here would stop a keeper that works; a fresh key works too, only without the reputation of the old.
+  if (!config.flashbotsAuthKey && signsRelayRequests(execution)) {
+    authSigner = new Wallet(Wallet.createRandom().privateKey);
+    log.warn({ relayAuth: authSigner.address }, FRESH_AUTH_KEY_WARNING);
+  }
   if (config.flashbotsAuthKey) {
     try {
       authSigner = new Wallet(config.flashbotsAuthKey.reveal());
@@ -81,7 +95,6 @@ export async function startExecution(options: {
         'flashbotsAuthKey must not be a liquidator key: give the relays a key of its own',
       );
   }
-  // The relays know us by this key: a fresh one each start would throw our reputation away, so none is made.
   const auth = authSigner as Wallet;
   const endpoints =
     execution.mode === 'bundle'

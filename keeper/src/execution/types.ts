@@ -117,8 +117,8 @@ export interface BlockContext {
 export interface ModeResult {
   sent: SentAction[];
   dropped: DroppedAction[];
-  /** Actions not sent because the mode's endpoints were unreachable, by sender: the fallback's to send. */
+  /** Actions this mode passes on to the next in the fallback list, by sender: none of them was sent. */
   unsent: Map<Address, PlannedAction[]>;
-  /** Why the endpoints were unreachable; null when they answered. */
-  downReason: string | null;
+  /** Why `unsent` was passed on: every endpoint down, or (bundles) every one refusing; null when none was. */
+  passOn: { cause: 'down' | 'refused'; reason: string } | null;
 }

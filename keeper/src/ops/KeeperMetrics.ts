@@ -101,8 +101,27 @@ export class KeeperMetrics {
   });
   readonly inclusionLatencyBlocks = new Histogram({
     name: 'keeper_inclusion_latency_blocks',
-    help: 'Blocks from the head a transaction was sent at to the block it landed in',
+    help: 'Blocks from the head a transaction was sent at to the block it landed in, by endpoint that took it',
+    labelNames: ['endpoint'] as const,
     buckets: [1, 2, 3, 5, 10, 25],
+    registers: [this.registry],
+  });
+  readonly endpointGasSpentWei = new Counter({
+    name: 'keeper_endpoint_gas_spent_wei_total',
+    help: 'Gas paid by our landed transactions, by endpoint that took them (a bundle sent to several counts at each; a float)',
+    labelNames: ['endpoint'] as const,
+    registers: [this.registry],
+  });
+  readonly endpointWastedGasWei = new Counter({
+    name: 'keeper_endpoint_wasted_gas_wei_total',
+    help: 'Gas paid by our landed transactions that earned nothing themselves (reverts, cancellations), by endpoint',
+    labelNames: ['endpoint'] as const,
+    registers: [this.registry],
+  });
+  readonly endpointRewardsWei = new Counter({
+    name: 'keeper_endpoint_rewards_received_wei_total',
+    help: 'Rewards of our completions that landed, in ETH wei, by endpoint that took them (a float)',
+    labelNames: ['endpoint'] as const,
     registers: [this.registry],
   });
   readonly rewardsWei = new Gauge({

@@ -59,8 +59,37 @@ describe('profitReport', () => {
       ourLiquidations: 2,
       shareBps: 5000,
       rewardWei: 1000n,
+      estimatedRewardWei: 0n,
       gasWei: 52n,
       profitWei: 948n,
     });
+  });
+
+  it('a token reward counts at its ETH value when one is given, flagged as an estimate; ETH rewards are not', () => {
+    const report = profitReport({
+      freezes: [],
+      liquidations: [
+        liquidation(1n, US, '0xc1', WETH),
+        liquidation(4n, US, '0xc4', TOKEN),
+        liquidation(5n, US, '0xc5', '0x0000000000000000000000000000000000000000', 300n),
+        liquidation(6n, US, '0xc6', TOKEN),
+        liquidation(7n, THEM, '0xc7', TOKEN),
+      ],
+      ours: new Set([US]),
+      weth: WETH,
+      gasByTx: new Map([['0xc4', 5n]]),
+      // Position 6's token had no pool at its block: no value. Someone else's reward is never ours to value.
+      tokenRewardWei: new Map([
+        ['0xc4', 250n],
+        ['0xc7', 999n],
+      ]),
+    });
+    const byId = new Map(report.positions.map((p) => [p.positionId, p]));
+    expect(byId.get(1n)).toMatchObject({ rewardWei: 1000n, rewardEstimated: false, rewardUnvalued: false });
+    expect(byId.get(4n)).toMatchObject({ rewardWei: 250n, rewardEstimated: true, profitWei: 245n });
+    expect(byId.get(5n)).toMatchObject({ rewardWei: 300n, rewardEstimated: false });
+    expect(byId.get(6n)).toMatchObject({ rewardWei: 0n, rewardUnvalued: true, rewardEstimated: false });
+    expect(byId.get(7n)).toMatchObject({ rewardWei: 0n, rewardEstimated: false });
+    expect(report.totals).toMatchObject({ rewardWei: 1550n, estimatedRewardWei: 250n, profitWei: 1545n });
   });
 });

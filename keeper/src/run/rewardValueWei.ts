@@ -8,13 +8,26 @@ import { quoteGen1, type Gen1Profile } from '../valuation/quoteGen1.js';
  * by the generation-1 spot rule (deepest pool among the standard tiers). Null when it cannot be valued.
  */
 export function rewardValueWei(
-  order: OrderState,
+  order: Pick<OrderState, 'rewardAsset' | 'rewardAmount'>,
   weth: Address | undefined,
   pools: PoolIndex,
 ): bigint | null {
-  if (order.rewardAsset === (ZeroAddress as Address)) return order.rewardAmount;
+  return amountInEthWei(order.rewardAsset, order.rewardAmount, weth, pools);
+}
+
+/**
+ * `amount` of `asset` in ETH wei at the prices of `pools`: ETH and WETH 1:1, any other token by the gen-1
+ * spot rule (what the gen-1 Oracle's `getAmountOut(weth, asset, amount)` answers on the same pool states).
+ */
+export function amountInEthWei(
+  asset: Address,
+  amount: bigint,
+  weth: Address | undefined,
+  pools: PoolIndex,
+): bigint | null {
+  if (asset === (ZeroAddress as Address)) return amount;
   if (!weth) return null;
-  if (order.rewardAsset === weth) return order.rewardAmount;
+  if (asset === weth) return amount;
   const profile: Gen1Profile = {
     kind: 'gen1-spot',
     address: ZeroAddress as Address,
@@ -22,6 +35,6 @@ export function rewardValueWei(
     feeTiers: [500, 3000, 10000],
     pricePrecisionDecimals: 5n,
   };
-  const quote = quoteGen1(profile, pools, weth, order.rewardAsset, order.rewardAmount);
+  const quote = quoteGen1(profile, pools, weth, asset, amount);
   return quote.ok ? quote.amount : null;
 }
