@@ -269,6 +269,30 @@ export const configSchema = z
       })
       .strict()
       .default({ lenders: [], orderIds: [], rewardFloor: 0n }),
+    policy: z
+      .object({
+        /**
+         * Gen 2/3, off by default: when the completion of our own freeze reverts on the forced swaps' 95 % floor,
+         * sell each blocking asset ourselves (the freezer may call marginSwap) with at most this slippage under the
+         * oracle's quote, then complete, in one bundle. Faster for us; the lender receives up to that much less
+         * than the oracle price the floor is there to guarantee them.
+         */
+        swapBeforeCompletion: z
+          .object({
+            enabled: booleanFlag.default(false),
+            /** minAmountOut = oracle quote × (10000 − this) / 10000; 0 … 9999. */
+            maxSlippageBps: z.coerce
+              .number({ invalid_type_error: 'not a number of basis points' })
+              .int('a whole number of basis points')
+              .min(0, 'must not be negative')
+              .max(9999, 'must be below 10000 (100 % slippage would accept nothing back)')
+              .default(300),
+          })
+          .strict()
+          .default({ enabled: false, maxSlippageBps: 300 }),
+      })
+      .strict()
+      .default({ swapBeforeCompletion: { enabled: false, maxSlippageBps: 300 } }),
     /** Our liquidator address when no signer is configured (a dry run watching for someone). */
     liquidator: address.optional(),
     /** Wrapped ether: rewards in other tokens are valued in ETH through its Dex223 pools. */
