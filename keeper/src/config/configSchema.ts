@@ -282,7 +282,7 @@ export const configSchema = z
             enabled: booleanFlag.default(false),
             /** minAmountOut = oracle quote × (10000 − this) / 10000; 0 … 9999. */
             maxSlippageBps: z.coerce
-              .number({ invalid_type_error: 'not a number of basis points' })
+              .number({ error: 'not a number of basis points' })
               .int('a whole number of basis points')
               .min(0, 'must not be negative')
               .max(9999, 'must be below 10000 (100 % slippage would accept nothing back)')
