@@ -252,6 +252,8 @@ export class Executor {
       let classified: ClassifiedOutcome | null;
       try {
         classified = await this.classify(submission, headBlock, ours);
+        if (classified !== null && submission.companionHashes.length > 0)
+          classified = await this.withCompanions(submission, classified);
       } catch (err) {
         log.error(
           {
@@ -318,6 +320,25 @@ export class Executor {
       return tendPublicTx(tender, submission, position, ours, headBlock);
     }
     return classifyOutcome(submission, found?.receipt ?? null, position, ours, headBlock);
+  }
+
+  /**
+   * The marginSwaps sent before a completion in its bundle: their gas is the completion's cost (a landed one that
+   * reverted is gas lost too, which a whole-or-nothing bundle should never show).
+   */
+  private async withCompanions(
+    submission: Submission,
+    classified: ClassifiedOutcome,
+  ): Promise<ClassifiedOutcome> {
+    let gasCostWei = classified.gasCostWei;
+    for (const hash of submission.companionHashes) {
+      const found = await findReceipt(this.deps.rpc, [hash]);
+      if (found === null) continue;
+      const cost = found.receipt.gasUsed * found.receipt.effectiveGasPriceWei;
+      gasCostWei += cost;
+      if (found.receipt.status !== 1 && classified.outcome !== 'reverted') this.totals.gasLostWei += cost;
+    }
+    return { ...classified, gasCostWei };
   }
 
   /** Best effort: a bundle for later blocks whose step someone else took would only be dropped there anyway. */
