@@ -120,7 +120,12 @@ describe('planSwapsBeforeCompletion', () => {
   ])('maxSlippageBps %i gives minAmountOut %i on a quote of 1000003', (bps, expected) => {
     const decision = planSwapsBeforeCompletion(
       blocked({
-        position: makePosition({ frozenAtSec: T0, frozenBy: ME, assets: [BASE, TOKEN_A], balances: [0n, 9n] }),
+        position: makePosition({
+          frozenAtSec: T0,
+          frozenBy: ME,
+          assets: [BASE, TOKEN_A],
+          balances: [0n, 9n],
+        }),
         quotes: [1_000_003n],
       }),
       { ...on, policy: { enabled: true, maxSlippageBps: bps } },
@@ -151,7 +156,12 @@ describe('planSwapsBeforeCompletion', () => {
     const decision = planSwapsBeforeCompletion(
       blocked({
         action: completion({ sender: ME }),
-        position: makePosition({ frozenAtSec: T0, frozenBy: upper, assets: [BASE, TOKEN_A], balances: [1n, 2n] }),
+        position: makePosition({
+          frozenAtSec: T0,
+          frozenBy: upper,
+          assets: [BASE, TOKEN_A],
+          balances: [1n, 2n],
+        }),
         quotes: [10n],
       }),
       on,

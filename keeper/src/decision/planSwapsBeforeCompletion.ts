@@ -34,8 +34,7 @@ export interface SwapBeforeCompletionContext {
 }
 
 export type SwapBeforeCompletionDecision =
-  | { kind: 'swap-then-complete'; action: PlannedAction }
-  | { kind: 'wait'; reason: string };
+  { kind: 'swap-then-complete'; action: PlannedAction } | { kind: 'wait'; reason: string };
 
 /**
  * The optional policy for a completion of our own freeze that the forced swaps' 95 % floor blocks (gen 2/3): sell
@@ -84,7 +83,8 @@ export function planSwapsBeforeCompletion(
     if (context.erc223Addresses.has(asset))
       return wait(`${asset} is held under its ERC-223 address: only the owner may swap it`);
     const quote = quotes[i - 1];
-    if (quote === undefined || quote <= 0n) return wait(`the oracle quotes nothing for ${amount} of ${asset}`);
+    if (quote === undefined || quote <= 0n)
+      return wait(`the oracle quotes nothing for ${amount} of ${asset}`);
     const feeTier = blocked.pricingPoolFee(i);
     if (feeTier === null) return wait(`no pool prices ${asset}`);
     const minAmountOut = (quote * (BPS - bps)) / BPS;
