@@ -231,19 +231,24 @@ describe('loadConfig never echoes a secret', () => {
   it('the swap-before-completion policy is off by default, and its slippage is checked', () => {
     expect(loadConfig({ env: minimal }).policy.swapBeforeCompletion).toEqual({
       enabled: false,
-      maxSlippageBps: 300,
+      maxSlippageBps: 1000,
     });
     const on = loadConfig({
       env: minimal,
       flags: {
         'policy.swap-before-completion.enabled': 'true',
-        'policy.swap-before-completion.max-slippage-bps': '150',
+        'policy.swap-before-completion.max-slippage-bps': '1500',
       },
     });
-    expect(on.policy.swapBeforeCompletion).toEqual({ enabled: true, maxSlippageBps: 150 });
+    expect(on.policy.swapBeforeCompletion).toEqual({ enabled: true, maxSlippageBps: 1500 });
     const bad = (value: string) => () =>
       loadConfig({ env: minimal, flags: { 'policy.swap-before-completion.max-slippage-bps': value } });
     expect(bad('-1')).toThrow(/maxSlippageBps: must not be negative/);
+    expect(bad('500')).toThrow(/maxSlippageBps: must exceed 500: the forced swaps already accept 5 %/);
+    expect(
+      loadConfig({ env: minimal, flags: { 'policy.swap-before-completion.max-slippage-bps': '501' } }).policy
+        .swapBeforeCompletion.maxSlippageBps,
+    ).toBe(501);
     expect(bad('10000')).toThrow(/maxSlippageBps: must be below 10000/);
     expect(bad('2.5')).toThrow(/maxSlippageBps: a whole number of basis points/);
     expect(bad('lots')).toThrow(/maxSlippageBps/);
