@@ -349,9 +349,11 @@ export class KeeperCore {
         log.info({ positionId: positionId.toString() }, `no swap before completion: ${result.reason}`);
         continue;
       }
+      // Gas used is net of the refund a swap earns by clearing its balance, and a limit must cover the gross and
+      // the 63/64 kept back at the router call: a quarter on top, before the executor's own margin.
       const swapsFirst = (decision.action.swapsFirst ?? []).map((swap, i) => ({
         ...swap,
-        gasUnits: result.swapGas[i] ?? 0n,
+        gasUnits: ((result.swapGas[i] ?? 0n) * 5n) / 4n,
       }));
       const floor = gasFor(twapGasTable.complete, 0);
       const swapCostWei =
