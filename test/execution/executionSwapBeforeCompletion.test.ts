@@ -1,4 +1,7 @@
 import { Interface, Wallet, type TransactionReceipt } from 'ethers';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { Devnet } from '../../devnet/Devnet.js';
 import { callAtTimestamp } from '../../devnet/chain/callAtTimestamp.js';
@@ -75,6 +78,14 @@ async function crashRun(policyOn: boolean): Promise<CrashRun> {
           timeoutMs: 5000,
         }),
       ],
+      // The keeper's own lines, kept for a failing run: what it planned, what it found blocked, what it swapped.
+      log: pino(
+        { level: 'info' },
+        pino.destination({
+          dest: join(tmpdir(), `swap-before-completion-${policyOn ? 'on' : 'off'}-${process.pid}.log`),
+          sync: true,
+        }),
+      ),
       flags: {
         weth: market.base.address,
         ...(policyOn
