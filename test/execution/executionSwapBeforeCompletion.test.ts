@@ -26,6 +26,9 @@ const authSigner = new Wallet(`0x${'b8'.repeat(32)}`);
 const marginSwapEvent = new Interface([
   'event MarginSwap(uint256 indexed positionId, address assetIn, address assetOut, uint256 amountIn, uint256 amountOut)',
 ]);
+const marginSwapSelector = new Interface([
+  'function marginSwap(uint256 positionId, uint256 assetId1, uint256 whitelistId1, uint256 whitelistId2, uint256 amount, address asset2, uint24 feeTier, uint256 minAmountOut, uint160 priceLimitX96)',
+]).getFunction('marginSwap')!.selector;
 const oracleAbi = new Interface([
   'function getAmountOut(address buy, address sell, uint256 amountToSell) view returns (uint256)',
 ]);
@@ -152,6 +155,9 @@ async function ourSwaps(
   const out: OurSwap[] = [];
   for (const receipt of receipts) {
     if (!ours.has(receipt.from.toLowerCase())) continue;
+    // A completion's forced swaps emit MarginSwap too: only our own marginSwap calls count here.
+    const tx = await devnet.provider.getTransaction(receipt.hash);
+    if (!tx?.data.startsWith(marginSwapSelector)) continue;
     for (const log of receipt.logs) {
       const parsed = (() => {
         try {
