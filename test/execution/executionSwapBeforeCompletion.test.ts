@@ -1,4 +1,5 @@
 import { Interface, Wallet, type TransactionReceipt } from 'ethers';
+import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -53,6 +54,10 @@ interface CrashRun {
   othersCompleted: number;
 }
 
+/** Where a run's keeper log goes: kept when the test fails, removed when it passes. */
+const logPath = (policyOn: boolean) =>
+  join(tmpdir(), `swap-before-completion-${policyOn ? 'on' : 'off'}-${process.pid}.log`);
+
 async function crashRun(policyOn: boolean): Promise<CrashRun> {
   const devnet = await Devnet.start({
     secondsPerBlock: SECONDS_PER_BLOCK,
@@ -85,7 +90,7 @@ async function crashRun(policyOn: boolean): Promise<CrashRun> {
       log: pino(
         { level: 'info' },
         pino.destination({
-          dest: join(tmpdir(), `swap-before-completion-${policyOn ? 'on' : 'off'}-${process.pid}.log`),
+          dest: logPath(policyOn),
           sync: true,
         }),
       ),
@@ -238,5 +243,6 @@ describe('swap before completion on the gen-3 devnet (policy.swapBeforeCompletio
         `worst_out_vs_quote_bps=${worst} max_slippage_bps=${MAX_SLIPPAGE_BPS} ` +
         `gas_lost_wei=${off.gasLostOnChainWei + on.gasLostOnChainWei}`,
     );
+    for (const policyOn of [false, true]) rmSync(logPath(policyOn), { force: true });
   }, 1_200_000);
 });
