@@ -1,4 +1,5 @@
 import { formatEther } from 'ethers';
+import type { PlannedAction } from '../decision/types.js';
 import type { BlockOutcome } from '../run/KeeperCore.js';
 
 /** The dry run's one line per block, then one line per planned action. */
@@ -17,8 +18,21 @@ export function formatBlockLines(outcome: BlockOutcome): string[] {
   for (const action of plan.actions) {
     lines.push(
       `  ${action.kind} position ${action.positionId} (order ${action.orderId}) from ${action.sender}: ` +
-        `profit ${formatEther(action.expectedProfitWei)} ETH, gas ${action.gasUnits}, ${action.reason}`,
+        `profit ${formatEther(action.expectedProfitWei)} ETH, gas ${action.gasUnits}, ${action.reason}` +
+        swapsText(action),
     );
   }
   return lines;
+}
+
+/** The policy's trade-off, said where the action is: what the lender may lose, and that our reward does not move. */
+function swapsText(action: PlannedAction): string {
+  const swaps = action.swapsFirst ?? [];
+  if (swaps.length === 0) return '';
+  const quoted = swaps.reduce((sum, s) => sum + s.quote, 0n);
+  const floor = swaps.reduce((sum, s) => sum + s.minAmountOut, 0n);
+  return (
+    `, after our marginSwap of ${swaps.length} asset(s) (the 95 % floor blocks the forced swaps): ` +
+    `the lender may get up to ${quoted - floor} base units under the oracle's ${quoted}; our reward is unchanged`
+  );
 }

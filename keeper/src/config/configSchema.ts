@@ -294,6 +294,37 @@ export const configSchema = z
       })
       .strict()
       .default({ lenders: [], orderIds: [], rewardFloor: 0n }),
+    policy: z
+      .object({
+        /**
+         * Gen 2/3, off by default: when the completion of our own freeze reverts on the forced swaps' 95 % floor,
+         * sell each blocking asset ourselves (the freezer may call marginSwap) with at most this slippage under the
+         * oracle's quote, then complete, in one bundle. Faster for us; the lender receives up to that much less
+         * than the oracle price the floor is there to guarantee them.
+         */
+        swapBeforeCompletion: z
+          .object({
+            enabled: booleanFlag.default(false),
+            /**
+             * minAmountOut = oracle quote × (10000 − this) / 10000; 501 … 9999. The forced swaps already accept
+             * 5 % under the same quote, so a slippage of 500 bps or less could never unblock anything.
+             */
+            maxSlippageBps: z.coerce
+              .number({ error: 'not a number of basis points' })
+              .int('a whole number of basis points')
+              .min(0, 'must not be negative')
+              .min(
+                501,
+                'must exceed 500: the forced swaps already accept 5 % under the quote, so less never unblocks a completion',
+              )
+              .max(9999, 'must be below 10000 (100 % slippage would accept nothing back)')
+              .default(1000),
+          })
+          .strict()
+          .default({ enabled: false, maxSlippageBps: 1000 }),
+      })
+      .strict()
+      .default({ swapBeforeCompletion: { enabled: false, maxSlippageBps: 1000 } }),
     /** Our liquidator address when no signer is configured (a dry run watching for someone). */
     liquidator: address.optional(),
     /** Wrapped ether: rewards in other tokens are valued in ETH through its Dex223 pools. */

@@ -149,6 +149,8 @@ describe('loadConfig never echoes a secret', () => {
     'filters.lenders',
     'filters.order-ids',
     'filters.reward-floor',
+    'policy.swap-before-completion.enabled',
+    'policy.swap-before-completion.max-slippage-bps',
     'liquidator',
     'weth',
     'priority-fee-gwei',
@@ -224,6 +226,38 @@ describe('loadConfig never echoes a secret', () => {
     expect(loadConfig({ env: minimal, flags: { 'dry-run': true } }).dryRun).toBe(true);
     expect(loadConfig({ env: { ...minimal, DEX223_KEEPER_DRY_RUN: 'true' } }).dryRun).toBe(true);
     expect(() => loadConfig({ env: minimal, flags: { 'dry-run': 'yes' } })).toThrow(/dryRun/);
+  });
+
+  it('the swap-before-completion policy is off by default, and its slippage is checked', () => {
+    expect(loadConfig({ env: minimal }).policy.swapBeforeCompletion).toEqual({
+      enabled: false,
+      maxSlippageBps: 1000,
+    });
+    const on = loadConfig({
+      env: minimal,
+      flags: {
+        'policy.swap-before-completion.enabled': 'true',
+        'policy.swap-before-completion.max-slippage-bps': '1500',
+      },
+    });
+    expect(on.policy.swapBeforeCompletion).toEqual({ enabled: true, maxSlippageBps: 1500 });
+    const bad = (value: string) => () =>
+      loadConfig({ env: minimal, flags: { 'policy.swap-before-completion.max-slippage-bps': value } });
+    expect(bad('-1')).toThrow(/maxSlippageBps: must not be negative/);
+    expect(bad('500')).toThrow(/maxSlippageBps: must exceed 500: the forced swaps already accept 5 %/);
+    expect(
+      loadConfig({ env: minimal, flags: { 'policy.swap-before-completion.max-slippage-bps': '501' } }).policy
+        .swapBeforeCompletion.maxSlippageBps,
+    ).toBe(501);
+    expect(bad('10000')).toThrow(/maxSlippageBps: must be below 10000/);
+    expect(bad('2.5')).toThrow(/maxSlippageBps: a whole number of basis points/);
+    expect(bad('lots')).toThrow(/maxSlippageBps/);
+    expect(() =>
+      loadConfig({ env: minimal, flags: { 'policy.swap-before-completion.enabled': 'yes' } }),
+    ).toThrow(/enabled/);
+    expect(() =>
+      loadConfig({ env: minimal, flags: { 'policy.swap-before-completion.max-slippage': '1' } }),
+    ).toThrow(/maxSlippage/);
   });
 
   it('is strict at every level: an unknown nested key is an error', () => {

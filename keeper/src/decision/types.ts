@@ -174,6 +174,31 @@ export type PositionStatus =
     }
   | { phase: PositionPhase; candidate: null; blockedBy: SkipReason; detail: string };
 
+/**
+ * One `marginSwap(positionId, assetId1, whitelistId1, whitelistId2, amount, asset2, feeTier, minAmountOut, 0)` the
+ * freezer sends right before its completion, in the same bundle (policy `swapBeforeCompletion`).
+ */
+export interface MarginSwapStep {
+  /** `assetId1`: the asset's index in the position (swaps go from the last index down, so none moves). */
+  assetIndex: number;
+  asset: Address;
+  /** Indexes `_validateAsset` checks against the order's token list (any in-range index passes the base asset). */
+  whitelistId1: bigint;
+  whitelistId2: bigint;
+  /** The whole balance. */
+  amount: bigint;
+  /** `asset2`: the base asset. */
+  assetOut: Address;
+  /** Fee tier of the pool the oracle prices the asset by. */
+  feeTier: number;
+  /** The oracle's quote for the whole balance at the target timestamp. */
+  quote: bigint;
+  /** quote × (10000 − maxSlippageBps) / 10000, floored. */
+  minAmountOut: bigint;
+  /** Gas of this call alone (set from the bundle's simulation; 0 until then). */
+  gasUnits: bigint;
+}
+
 /** One call the keeper should make in the next block. */
 export interface PlannedAction {
   positionId: bigint;
@@ -196,6 +221,8 @@ export interface PlannedAction {
   completeBySec: bigint | null;
   liquidatableAtSec: bigint | null;
   detail: string;
+  /** A completion only: our own marginSwaps sent first, in the same bundle (policy `swapBeforeCompletion`). */
+  swapsFirst?: readonly MarginSwapStep[];
 }
 
 /** A position that gets no action this block, and why. */

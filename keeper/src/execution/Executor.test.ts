@@ -180,6 +180,58 @@ describe('Executor, bundle mode', () => {
     ]);
   });
 
+  it('swap-then-complete: the swaps ride before their completion, fall with it, and their gas is its cost', async () => {
+    const swap = (assetIndex: number) => ({
+      assetIndex,
+      asset: `0x${'20'.repeat(20)}` as Address,
+      whitelistId1: 1n,
+      whitelistId2: 0n,
+      amount: 400n,
+      assetOut: `0x${'10'.repeat(20)}` as Address,
+      feeTier: 3000,
+      quote: 1_000n,
+      minAmountOut: 900n,
+      gasUnits: 150_000n,
+    });
+    const swapThenComplete = (positionId: bigint) =>
+      makeAction({
+        positionId,
+        sender: ME,
+        kind: 'complete',
+        completeBySec: BigInt(HEAD.timestampSec + 100),
+        swapsFirst: [swap(2), swap(1)],
+      });
+    const positions = new Map([[5n, makePosition({ positionId: 5n, open: false, frozenBy: ME })]]);
+    const { chain, relays, executor } = world({}, positions, 1);
+    // Position 6's calls revert in simulation: its swaps go with its completion, dropped once, nonces closed up.
+    relays[0]!.reverting.add(6n);
+    const report = await executor.onBlock(
+      HEAD,
+      plan([swapThenComplete(5n), swapThenComplete(6n), ...freezes(1n)]),
+    );
+    expect(report.dropped.map((d) => [d.positionId, d.kind])).toEqual([[6n, 'complete']]);
+    expect(report.dropped[0]?.reason).toContain('its marginSwap of asset 2 would revert');
+    expect(report.sent.map((s) => [s.positionId, s.kind, s.nonce])).toEqual([
+      [5n, 'complete', 7],
+      [1n, 'freeze', 8],
+    ]);
+    const txs = relays[0]!.sent[0]!.txs;
+    expect(txs.map(nonceOf)).toEqual([5, 6, 7, 8]);
+    expect(txs.map((raw) => Transaction.from(raw).data.slice(0, 10))).toEqual([
+      '0x1d64193b',
+      '0x1d64193b',
+      '0x5fae8b3d',
+      '0x5fae8b3d',
+    ]);
+    for (const raw of txs.slice(0, 3)) chain.land(raw, 101);
+    const next = await executor.onBlock(head(101), null);
+    const settled = next.outcomes.find((o) => o.positionId === 5n);
+    expect(settled?.outcome).toBe('included');
+    // Three transactions of 100,000 gas at 2 gwei: the completion and its two swaps.
+    expect(settled?.gasCostWei).toBe(600_000n * gwei);
+    expect(executor.totals.gasLostWei).toBe(0n);
+  });
+
   it('sends a bundle for each of several target blocks', async () => {
     const { relays, executor } = world({ targetBlocks: 3 }, new Map(), 1);
     const report = await executor.onBlock(HEAD, plan(freezes(1n)));

@@ -248,6 +248,8 @@ export class Executor {
       let classified: ClassifiedOutcome | null;
       try {
         classified = await this.classify(submission, headBlock, ours);
+        if (classified !== null && submission.companionHashes.length > 0)
+          classified = await this.withCompanions(submission, classified);
       } catch (err) {
         log.error(
           {
@@ -315,6 +317,25 @@ export class Executor {
 
   private submitterOf(submission: Submission): Submitter | undefined {
     return this.submitters.find((s) => s.mode === submission.mode);
+  }
+
+  /**
+   * The marginSwaps sent before a completion in its bundle: their gas is the completion's cost (a landed one that
+   * reverted is gas lost too, which a whole-or-nothing bundle should never show).
+   */
+  private async withCompanions(
+    submission: Submission,
+    classified: ClassifiedOutcome,
+  ): Promise<ClassifiedOutcome> {
+    let gasCostWei = classified.gasCostWei;
+    for (const hash of submission.companionHashes) {
+      const found = await findReceipt(this.deps.rpc, [hash]);
+      if (found === null) continue;
+      const cost = found.receipt.gasUsed * found.receipt.effectiveGasPriceWei;
+      gasCostWei += cost;
+      if (found.receipt.status !== 1 && classified.outcome !== 'reverted') this.totals.gasLostWei += cost;
+    }
+    return { ...classified, gasCostWei };
   }
 
   private count(outcome: ClassifiedOutcome): void {

@@ -26,6 +26,8 @@ export interface Submission {
   endpoints: string[];
   /** The reward in ETH wei the plan valued the action's position at (null: not valued). */
   rewardValueWei: bigint | null;
+  /** Bundle mode: our marginSwaps placed before this completion; they land with it, and their gas is its cost. */
+  companionHashes: string[];
 }
 
 /**
@@ -57,6 +59,7 @@ export class SubmissionBook {
       relaysAccepted: number;
       lastTargetBlock: bigint;
       endpoints?: string[];
+      companionHashes?: string[];
     },
   ): SentAction {
     const txHash = keccak256(raw);
@@ -78,6 +81,7 @@ export class SubmissionBook {
       replacementUuid: extra.replacementUuid,
       endpoints: extra.endpoints ?? [],
       rewardValueWei: action.rewardValueWei,
+      companionHashes: extra.companionHashes ?? [],
     });
     this.inFlight.set(action.positionId, {
       kind: action.kind,

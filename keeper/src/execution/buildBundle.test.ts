@@ -112,4 +112,64 @@ describe('buildBundle', () => {
     expect(dropped.map((d) => d.positionId)).toEqual([1n, 2n]);
     expect(dropped[0]?.reason).toContain('max gas price');
   });
+
+  it("swap-then-complete: the freezer's marginSwaps first, then the completion; one uuid for the completion", () => {
+    const swap = (assetIndex: number, minAmountOut: bigint) => ({
+      assetIndex,
+      asset: address('2000'),
+      whitelistId1: 2n,
+      whitelistId2: 0n,
+      amount: 400n,
+      assetOut: address('1000'),
+      feeTier: 3000,
+      quote: 1_000n,
+      minAmountOut,
+      gasUnits: 200_000n,
+    });
+    const { draft } = buildBundle(
+      KEY_A,
+      [
+        makeAction({
+          positionId: 5n,
+          kind: 'complete',
+          completeBySec: 5_000n,
+          gasUnits: 100_000n,
+          swapsFirst: [swap(2, 970n), swap(1, 900n)],
+        }),
+        makeAction({ positionId: 6n }),
+      ],
+      7,
+      context,
+    );
+    const swapAbi = new Interface([
+      'function marginSwap(uint256 positionId, uint256 assetId1, uint256 whitelistId1, uint256 whitelistId2, uint256 amount, address asset2, uint24 feeTier, uint256 minAmountOut, uint160 priceLimitX96)',
+    ]);
+    expect(
+      draft?.txs.map((tx) => [tx.request.nonce, tx.request.data, tx.request.gasLimit, tx.swap?.assetIndex]),
+    ).toEqual([
+      [
+        7,
+        swapAbi.encodeFunctionData('marginSwap', [5n, 2n, 2n, 0n, 400n, address('1000'), 3000, 970n, 0n]),
+        260_000n,
+        2,
+      ],
+      [
+        8,
+        swapAbi.encodeFunctionData('marginSwap', [5n, 1n, 2n, 0n, 400n, address('1000'), 3000, 900n, 0n]),
+        260_000n,
+        1,
+      ],
+      [9, mm.encodeFunctionData('liquidate', [5n, KEY_A]), 130_000n, undefined],
+      [10, mm.encodeFunctionData('liquidate', [6n, KEY_A]), 130_000n, undefined],
+    ]);
+    // Every transaction at the same fees; the swaps are not separate steps of the replacement key.
+    expect(new Set(draft?.txs.map((tx) => tx.request.maxPriorityFeePerGas)).size).toBe(1);
+    expect(draft?.replacementUuid).toBe(
+      replacementUuid(31337, MODULE, [
+        { positionId: 5n, kind: 'complete' },
+        { positionId: 6n, kind: 'freeze' },
+      ]),
+    );
+    expect(draft?.maxTimestampSec).toBe(5_000n);
+  });
 });

@@ -4,6 +4,7 @@ import type { Address } from '../model/types.js';
 import { actionFees, type FeePolicy } from './actionFees.js';
 import { gasLimitFor } from './gasLimitFor.js';
 import { liquidateCalldata } from './liquidateCalldata.js';
+import { marginSwapCalldata } from './marginSwapCalldata.js';
 import { replacementUuid } from './replacementUuid.js';
 import type { BundleDraft, DraftTx, DroppedAction } from './types.js';
 
@@ -22,7 +23,8 @@ export interface BundleContext {
 }
 
 /**
- * One key's actions for the next block as a bundle: nonces from `firstNonce` in plan order (completions first),
+ * One key's actions for the next block as a bundle: nonces from `firstNonce` in plan order (completions first,
+ * each preceded by its own `swapsFirst` marginSwaps when the policy planned them),
  * and the timestamp range in which every completion in it still completes (later than its freeze, at most
  * 3600 s after), so no builder can land it where it would revert or turn into a re-freeze. An action whose fees
  * cannot be met is dropped without using a nonce.
@@ -57,14 +59,37 @@ export function buildBundle(
     else dropped.push({ positionId: action.positionId, kind: action.kind, sender, reason: fees.reason });
   }
   if (priced.length === 0) return { draft: null, dropped };
-  const totalGas = priced.reduce((sum, p) => sum + p.action.gasUnits, 0n);
-  const priority = priced.reduce((sum, p) => sum + p.priorityWei * p.action.gasUnits, 0n) / totalGas;
+  // A completion's own swaps ride at its bid: their gas is part of what that completion pays for.
+  const gasOf = (action: PlannedAction) =>
+    (action.swapsFirst ?? []).reduce((sum, swap) => sum + swap.gasUnits, action.gasUnits);
+  const totalGas = priced.reduce((sum, p) => sum + gasOf(p.action), 0n);
+  const priority = priced.reduce((sum, p) => sum + p.priorityWei * gasOf(p.action), 0n) / totalGas;
   const maxFeeWanted = context.nextBaseFeePerGasWei * context.fees.baseFeeMultiplier + priority;
   const maxFee = maxFeeWanted < context.fees.maxGasPriceWei ? maxFeeWanted : context.fees.maxGasPriceWei;
 
   let minTimestampSec: bigint | null = null;
   let maxTimestampSec: bigint | null = null;
-  const txs: DraftTx[] = priced.map(({ action }, i) => {
+  const txs: DraftTx[] = [];
+  const txRequest = (data: string, gasUnits: bigint): DraftTx['request'] => ({
+    type: 2,
+    chainId: BigInt(context.chainId),
+    nonce: firstNonce + txs.length,
+    to: context.marginModule,
+    data,
+    value: 0n,
+    gasLimit: gasLimitFor(gasUnits, context.gasLimitMarginBps),
+    maxFeePerGas: maxFee,
+    maxPriorityFeePerGas: priority,
+  });
+  for (const { action } of priced) {
+    // The freezer's own swaps go right before the completion they unblock, in this bundle only: it lands whole
+    // or not at all, so no swap lands without its completion.
+    for (const swap of action.swapsFirst ?? [])
+      txs.push({
+        action: { ...action, sender },
+        request: txRequest(marginSwapCalldata(action.positionId, swap), swap.gasUnits),
+        swap,
+      });
     if (action.kind === 'complete' && action.completeBySec !== null) {
       const earliest = action.completeBySec - freezeWindowSec + 1n;
       minTimestampSec = minTimestampSec === null || earliest > minTimestampSec ? earliest : minTimestampSec;
@@ -73,21 +98,14 @@ export function buildBundle(
           ? action.completeBySec
           : maxTimestampSec;
     }
-    return {
+    txs.push({
       action: { ...action, sender },
-      request: {
-        type: 2,
-        chainId: BigInt(context.chainId),
-        nonce: firstNonce + i,
-        to: context.marginModule,
-        data: liquidateCalldata(action.positionId, context.rewardReceiver ?? sender),
-        value: 0n,
-        gasLimit: gasLimitFor(action.gasUnits, context.gasLimitMarginBps),
-        maxFeePerGas: maxFee,
-        maxPriorityFeePerGas: priority,
-      },
-    };
-  });
+      request: txRequest(
+        liquidateCalldata(action.positionId, context.rewardReceiver ?? sender),
+        action.gasUnits,
+      ),
+    });
+  }
   const targetBlocks = Array.from({ length: context.targetBlocks }, (_, i) => context.nextBlock + BigInt(i));
   return {
     draft: {
@@ -96,7 +114,9 @@ export function buildBundle(
       replacementUuid: replacementUuid(
         context.chainId,
         context.marginModule,
-        txs.map((tx) => ({ positionId: tx.action.positionId, kind: tx.action.kind })),
+        txs
+          .filter((tx) => tx.swap === undefined)
+          .map((tx) => ({ positionId: tx.action.positionId, kind: tx.action.kind })),
       ),
       targetBlocks,
       minTimestampSec,

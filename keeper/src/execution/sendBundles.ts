@@ -1,4 +1,4 @@
-import { toQuantity } from 'ethers';
+import { keccak256, toQuantity } from 'ethers';
 import type { Logger } from 'pino';
 import type { RpcClient } from '../chain/RpcClient.js';
 import type { PlannedAction } from '../decision/types.js';
@@ -56,15 +56,12 @@ export async function sendBundles(
       const simulated = await deps.simulator.simulate(signed, context);
       if (simulated.kind === 'down') {
         result.passOn = { cause: 'down', reason: simulated.reason };
-        result.unsent.set(
-          sender,
-          draft.txs.map((tx) => tx.action),
-        );
+        result.unsent.set(sender, actionsOf(draft));
         break;
       }
       if (simulated.kind === 'refused') {
-        for (const tx of draft.txs)
-          result.dropped.push(droppedAction(tx.action, sender, `simulation refused: ${simulated.reason}`));
+        for (const action of actionsOf(draft))
+          result.dropped.push(droppedAction(action, sender, `simulation refused: ${simulated.reason}`));
         break;
       }
       const failing = new Set(simulated.errors.flatMap((error, i) => (error === null ? [] : [i])));
@@ -72,26 +69,38 @@ export async function sendBundles(
         ready.push({ draft, signed });
         break;
       }
+      // A completion and the swaps before it stand or fall together: no swap is ever sent without it.
+      const failed = new Set<bigint>();
       draft.txs.forEach((tx, i) => {
-        if (failing.has(i))
-          result.dropped.push(droppedAction(tx.action, sender, `would revert: ${simulated.errors[i]}`));
+        if (!failing.has(i) || failed.has(tx.action.positionId)) return;
+        failed.add(tx.action.positionId);
+        const what = tx.swap ? `its marginSwap of asset ${tx.swap.assetIndex} would revert` : 'would revert';
+        result.dropped.push(droppedAction(tx.action, sender, `${what}: ${simulated.errors[i]}`));
       });
-      current = draft.txs.filter((_, i) => !failing.has(i)).map((tx) => tx.action);
+      current = actionsOf(draft).filter((action) => !failed.has(action.positionId));
     }
   }
   for (const { draft, signed } of ready) {
     const sent = await sendToRelays(deps.relays, draft, signed);
     if (sent.accepted.length > 0) {
-      draft.txs.forEach((tx, i) =>
+      draft.txs.forEach((tx, i) => {
+        // A swap is settled with its completion (it lands in the same block or not at all).
+        if (tx.swap !== undefined) return;
+        const companionHashes = draft.txs.flatMap((other, j) =>
+          other.swap !== undefined && other.action.positionId === tx.action.positionId
+            ? [keccak256(signed[j] as string)]
+            : [],
+        );
         result.sent.push(
           deps.book.record('bundle', tx.action, tx.request, signed[i] as string, context, {
             replacementUuid: draft.replacementUuid,
             relaysAccepted: sent.accepted.length,
             endpoints: sent.accepted,
             lastTargetBlock: draft.targetBlocks[draft.targetBlocks.length - 1] ?? context.nextBlock,
+            companionHashes,
           }),
-        ),
-      );
+        );
+      });
       for (const failure of sent.failures)
         deps.log.warn({ uuid: draft.replacementUuid }, `bundle not taken: ${failure.message}`);
     } else {
@@ -100,13 +109,15 @@ export async function sendBundles(
       const reason = sent.failures.map((f) => f.message).join('; ') || 'no relay configured';
       if (result.passOn?.cause !== 'down')
         result.passOn = down ? { cause: 'down', reason } : { cause: 'refused', reason };
-      result.unsent.set(
-        draft.sender,
-        draft.txs.map((tx) => tx.action),
-      );
+      result.unsent.set(draft.sender, actionsOf(draft));
     }
   }
   return result;
+}
+
+/** The bundle's planned actions, once each (a completion's swaps are its own transactions, not actions). */
+function actionsOf(draft: BundleDraft): PlannedAction[] {
+  return draft.txs.filter((tx) => tx.swap === undefined).map((tx) => tx.action);
 }
 
 /** Every relay, every target block, at once; a relay counts as taking it when it took any of them. */

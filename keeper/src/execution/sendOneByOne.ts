@@ -47,7 +47,13 @@ export async function sendOneByOne(
     }
     deps.nonces.forgetBelow(sender, await nonceAt(deps.rpc, sender, 'latest'));
     const nonce = deps.nonces.next(sender, await nonceAt(deps.rpc, sender, 'pending'));
-    let current = actions;
+    // One by one, a swap could land without the completion it was for: the swap-first policy needs a bundle.
+    let current = actions.filter((action) => (action.swapsFirst ?? []).length === 0);
+    for (const action of actions)
+      if ((action.swapsFirst ?? []).length > 0)
+        result.dropped.push(
+          droppedAction(action, sender, `swap-then-complete needs a bundle, not ${mode} transactions`),
+        );
     while (current.length > 0) {
       const built = buildBundle(sender, current, nonce, context.bundle);
       result.dropped.push(...built.dropped);

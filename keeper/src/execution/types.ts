@@ -1,7 +1,7 @@
 /**
  * What execution builds and reports. Plain data, so drafts and reports can be printed and compared in tests.
  */
-import type { ActionKind, PlannedAction } from '../decision/types.js';
+import type { ActionKind, MarginSwapStep, PlannedAction } from '../decision/types.js';
 import type { BlockRef } from '../ingest/SubgraphMirror.js';
 import type { Address } from '../model/types.js';
 import type { BundleContext } from './buildBundle.js';
@@ -23,6 +23,8 @@ export interface TxRequest {
 export interface DraftTx {
   action: PlannedAction;
   request: TxRequest;
+  /** Set on the freezer's marginSwap that precedes `action` (a completion) in the same bundle. */
+  swap?: MarginSwapStep;
 }
 
 /** One signer's transactions for one block, in nonce order: they land together or not at all. */

@@ -1,9 +1,11 @@
-import { parseUnits } from 'ethers';
+import { Interface, parseUnits } from 'ethers';
 import type { Logger } from 'pino';
 import type { RpcClient } from '../chain/RpcClient.js';
 import type { KeeperConfig } from '../config/configSchema.js';
 import { planBlock } from '../decision/planBlock.js';
-import type { InFlightAction, Plan, PositionInput } from '../decision/types.js';
+import { gasFor } from '../decision/gasFor.js';
+import { planSwapsBeforeCompletion } from '../decision/planSwapsBeforeCompletion.js';
+import type { FeeForecast, InFlightAction, Plan, PlannedAction, PositionInput } from '../decision/types.js';
 import { KeeperError, formatErrorChain } from '../errors/KeeperError.js';
 import { NotActingError } from '../ingest/NotActingError.js';
 import type { HeadBlock } from '../model/HeadBlock.js';
@@ -28,11 +30,14 @@ import { chainReader } from '../chain/chainReader.js';
 import { applyBids } from './applyBids.js';
 import { executionSettings } from '../execution/executionSettings.js';
 import { predictFees } from './predictFees.js';
-import { simulateActions } from './simulateActions.js';
+import { simulateActions, type SimulatedPlan } from './simulateActions.js';
+import { simulateSwapThenComplete } from './simulateSwapThenComplete.js';
 import { twapGasTable } from '../decision/twapGasTable.js';
 import { REVERTED } from '../valuation/QuoteResult.js';
 import { rewardValueWei } from './rewardValueWei.js';
 import { usdToWei } from './usdToWei.js';
+
+const tokenlistAbi = new Interface(['function getTokenlist(bytes32 listId) view returns (address[])']);
 
 export interface BlockStats {
   tracked: number;
@@ -80,6 +85,8 @@ export class KeeperCore {
   private rpcCalls = 0;
   private stablecoinDecimals: number | undefined;
   private readonly warned = new Set<string>();
+  /** Token lists by id (`getTokenlist`), for the whitelist ids marginSwap needs. */
+  private readonly tokenlists = new Map<Address, readonly Address[]>();
   private resyncRequested = false;
   /** The module's generation and debt rule: probed on the first synced block, refined by sampled debts. */
   module: ModuleProfile | undefined;
@@ -174,7 +181,9 @@ export class KeeperCore {
       positions: this.decisionInputs(liquidatable, nextTimestampSec, onchain),
     });
     // Gen 2/3: gas limits from the simulation at the target block's timestamp, before the calls are priced.
-    const simulated = anyoneCompletes ? await this.simulate(forecast, head, nextTimestampSec) : forecast;
+    const simulated = anyoneCompletes
+      ? await this.simulate(forecast, head, nextTimestampSec, fees.nextBlock)
+      : forecast;
     const plan = applyBids(
       simulated,
       {
@@ -267,7 +276,7 @@ export class KeeperCore {
    * far the pool's spot sits from the TWAP and when the window has absorbed the last swap; it is simulated again
    * next block.
    */
-  private async simulate(plan: Plan, head: BlockRef, timestampSec: bigint): Promise<Plan> {
+  private async simulate(plan: Plan, head: BlockRef, timestampSec: bigint, fees: FeeForecast): Promise<Plan> {
     if (plan.actions.length === 0) return plan;
     const simulated = await simulateActions(this.deps.rpc, this.deps.config.marginModule, plan, {
       blockNumber: head.number,
@@ -284,7 +293,109 @@ export class KeeperCore {
         `completion blocked${floorNote ? `: ${floorNote}` : ''}; retrying every block`,
       );
     }
-    return simulated.plan;
+    if (!this.deps.config.policy.swapBeforeCompletion.enabled || simulated.blockedCompletions.length === 0)
+      return simulated.plan;
+    return this.swapFirst(simulated.plan, simulated.blockedCompletions, head, timestampSec, fees);
+  }
+
+  /**
+   * Policy `swapBeforeCompletion`: each floor-blocked completion of our own freeze becomes our marginSwaps of its
+   * non-base assets followed by the completion, when the three together succeed at the target timestamp (one
+   * eth_simulateV1 each). Their gas is counted in the completion's cost; the rest stay blocked and wait.
+   */
+  private async swapFirst(
+    plan: Plan,
+    blocked: SimulatedPlan['blockedCompletions'],
+    head: BlockRef,
+    timestampSec: bigint,
+    fees: FeeForecast,
+  ): Promise<Plan> {
+    const { config, log } = this.deps;
+    const unblocked: PlannedAction[] = [];
+    for (const { positionId, action } of blocked) {
+      const position = this.mirror.positions.get(positionId);
+      const order = position ? this.mirror.orders.get(position.orderId) : undefined;
+      if (!position || !order) continue;
+      const decision = planSwapsBeforeCompletion(
+        {
+          action,
+          position,
+          order,
+          quotes: this.book.assetQuotes(positionId),
+          pricingPoolFee: (i) => {
+            const pool = this.book.pricingPool(positionId, i);
+            return pool ? (this.mirror.pools.get(pool)?.fee ?? null) : null;
+          },
+          tokenlist: await this.tokenlist(order.whitelist, head),
+        },
+        {
+          policy: config.policy.swapBeforeCompletion,
+          ourAddresses: this.deps.ourAddresses,
+          erc223Addresses: this.erc223,
+          moduleGeneration: this.module?.generation ?? 1,
+        },
+      );
+      if (decision.kind === 'wait') {
+        log.info({ positionId: positionId.toString() }, `no swap before completion: ${decision.reason}`);
+        continue;
+      }
+      const result = await simulateSwapThenComplete(this.deps.rpc, config.marginModule, decision.action, {
+        blockNumber: head.number,
+        timestampSec,
+        receiver: config.execution.rewardReceiver ?? null,
+      });
+      this.rpcCalls += 1;
+      if (!result.ok) {
+        log.info({ positionId: positionId.toString() }, `no swap before completion: ${result.reason}`);
+        continue;
+      }
+      // Gas used is net of the refund a swap earns by clearing its balance, and a limit must cover the gross and
+      // the 63/64 kept back at the router call: a quarter on top, before the executor's own margin.
+      const swapsFirst = (decision.action.swapsFirst ?? []).map((swap, i) => ({
+        ...swap,
+        gasUnits: ((result.swapGas[i] ?? 0n) * 5n) / 4n,
+      }));
+      const floor = gasFor(twapGasTable.complete, 0);
+      const swapCostWei =
+        swapsFirst.reduce((sum, swap) => sum + swap.gasUnits, 0n) *
+        (fees.baseFeePerGasWei + fees.priorityFeePerGasWei);
+      unblocked.push({
+        ...decision.action,
+        swapsFirst,
+        gasUnits: result.completionGas > floor ? result.completionGas : floor,
+        expectedCostWei: decision.action.expectedCostWei + swapCostWei,
+        expectedProfitWei: decision.action.expectedProfitWei - swapCostWei,
+      });
+      log.warn(
+        { positionId: positionId.toString() },
+        `completion unblocked by swapping first: ${decision.action.detail}`,
+      );
+    }
+    if (unblocked.length === 0) return plan;
+    const ids = new Set(unblocked.map((a) => a.positionId));
+    // Completions first, as the plan orders them: they pay, and their window closes.
+    return {
+      ...plan,
+      actions: [...unblocked, ...plan.actions],
+      skipped: plan.skipped.filter((s) => !(ids.has(s.positionId) && s.reason === 'completion-blocked')),
+    };
+  }
+
+  /** The order's token list (`getTokenlist`): lists are content-addressed and never change, so read once each. */
+  private async tokenlist(whitelist: Address, head: BlockRef): Promise<readonly Address[] | null> {
+    const cached = this.tokenlists.get(whitelist);
+    if (cached) return cached;
+    const raw = await this.deps.rpc.provider.call({
+      to: this.deps.config.marginModule,
+      data: tokenlistAbi.encodeFunctionData('getTokenlist', [whitelist]),
+      blockTag: head.number,
+    });
+    this.rpcCalls += 1;
+    const tokens = (tokenlistAbi.decodeFunctionResult('getTokenlist', raw)[0] as string[]).map(
+      (t) => t.toLowerCase() as Address,
+    );
+    this.tokenlists.set(whitelist, tokens);
+    return tokens;
   }
 
   /** "spot X % under TWAP, clears at ~second S" for the first sold asset whose pool trades under its TWAP. */

@@ -7,7 +7,7 @@ import type { Address } from '../model/types.js';
 export interface SimulatedPlan {
   plan: Plan;
   /** Completions the contract would refuse at the target timestamp (the 95 % floor, dust, no pool…). */
-  blockedCompletions: { positionId: bigint; reason: string }[];
+  blockedCompletions: { positionId: bigint; reason: string; action: PlannedAction }[];
   /** eth_estimateGas calls made. */
   calls: number;
 }
@@ -58,7 +58,7 @@ export async function simulateActions(
     } catch (err) {
       if (!(err instanceof RpcAnswerError)) throw err;
       const blocked = action.kind === 'complete';
-      if (blocked) blockedCompletions.push({ positionId: action.positionId, reason: err.message });
+      if (blocked) blockedCompletions.push({ positionId: action.positionId, reason: err.message, action });
       skipped.push({
         positionId: action.positionId,
         orderId: action.orderId,
