@@ -86,6 +86,11 @@ export class SubgraphMirror {
     this.last = undefined;
   }
 
+  /**
+   * The subgraph's `_meta` as soon as it is within the lag budget: the chain overlay makes a lagging block exact,
+   * and waiting for the head would cost every block the subgraph's whole lag (a hosted subgraph never catches a
+   * chain that keeps moving). Only past the budget does it wait, up to `headWaitMs`.
+   */
   private async waitForSubgraph(head: BlockRef, options: SyncOptions): Promise<SubgraphMeta> {
     const deadline = Date.now() + options.headWaitMs;
     for (;;) {
@@ -93,7 +98,7 @@ export class SubgraphMirror {
       if (meta.hasIndexingErrors) {
         throw new NotActingError(`subgraph reports indexing errors (stuck at block ${meta.block.number})`);
       }
-      if (meta.block.number >= head.number || Date.now() >= deadline) return meta;
+      if (head.number - meta.block.number <= options.maxLagBlocks || Date.now() >= deadline) return meta;
       await sleep(options.pollMs ?? 100);
     }
   }
