@@ -7,6 +7,8 @@ const module = new Interface([
   'event PositionDeposit(uint256 indexed positionId, address indexed asset, uint256 amount)',
   'event PositionClosed(uint256 indexed positionId, address closedBy)',
   'event OrderDeposit(uint256 indexed orderId, address indexed asset, uint256 amount)',
+  'event OrderModified(uint256 indexed orderId, address indexed owner, address indexed baseAsset, bytes32 tokenWhitelist, uint256 interestRate, uint256 duration, uint256 minLoan, uint8 leverage, address oracle)',
+  'event Liquidation(uint256 indexed positionId, uint256 indexed orderId, address indexed liquidator, address feeReceiver)',
 ]);
 const A = '0x00000000000000000000000000000000000000aa';
 const B = '0x00000000000000000000000000000000000000bb';
@@ -44,12 +46,18 @@ describe('touchesOf', () => {
     expect(touches.freezes.size).toBe(0);
   });
 
-  it('order events are counted as orders; a log it cannot read makes every position doubtful', () => {
+  it('an order counts as touched when its terms change, not when its balance does or one of its positions closes', () => {
     const touches = touchesOf([
       log(7, 0, 'OrderDeposit', [3n, A, 10n]),
-      { topics: [`0x${'12'.repeat(32)}`], data: '0x', blockNumber: 7, index: 1 },
+      log(7, 1, 'Liquidation', [5n, 4n, A, A]),
+      log(7, 2, 'OrderModified', [6n, A, B, `0x${'00'.repeat(32)}`, 1n, 2n, 3n, 4, A]),
     ]);
-    expect([...touches.orders]).toEqual([3n]);
+    expect([...touches.orders]).toEqual([6n]);
+    expect([...touches.positions]).toEqual([5n]);
+  });
+
+  it('a log it cannot read makes every position doubtful', () => {
+    const touches = touchesOf([{ topics: [`0x${'12'.repeat(32)}`], data: '0x', blockNumber: 7, index: 1 }]);
     expect(touches.unknown).toBe(1);
   });
 });

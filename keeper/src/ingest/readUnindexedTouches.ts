@@ -29,11 +29,20 @@ export interface UnindexedFreeze {
   frozenBy: Address;
 }
 
+/**
+ * The order events that change what a position's valuation or our decision reads from its order (the oracle, the
+ * reward terms). The others (deposits, withdrawals, alive status, a liquidation repaying the order) change only
+ * the order's balance or flags, which nothing reads for an existing position: holding its positions back for them
+ * would delay every liquidation after a completion by the subgraph's lag.
+ */
+const ORDER_TERMS_EVENTS = new Set(['OrderModified', 'OrderCollateralsSet']);
+
 export interface UnindexedTouches {
   /** Positions changed by anything but a freeze (closed, traded, funded): held back until indexed. */
   positions: Set<bigint>;
   /** Positions whose only unindexed events are freezes: the last freeze, to apply to the mirrored position. */
   freezes: Map<bigint, UnindexedFreeze>;
+  /** Orders whose terms changed (oracle, reward, collaterals): every position of theirs is held back. */
   orders: Set<bigint>;
   /** Logs of the module we could not parse: their positions are unknown, so nothing may be trusted. */
   unknown: number;
@@ -95,7 +104,7 @@ export function touchesOf(logs: readonly ModuleLog[]): UnindexedTouches {
       touches.positions.add(positionId);
       touches.freezes.delete(positionId);
     }
-    if (parsed.fragment.inputs.some((i) => i.name === 'orderId')) touches.orders.add(args.orderId as bigint);
+    if (ORDER_TERMS_EVENTS.has(parsed.name)) touches.orders.add(args.orderId as bigint);
   }
   return touches;
 }

@@ -427,6 +427,19 @@ describe('KeeperCore with fake I/O', () => {
     }
   });
 
+  it('a completion in an unindexed block holds back its own position only, not the rest of its order', async () => {
+    const { core, rpc } = newCore();
+    try {
+      chain.lag = 2;
+      chain.logs = [logAt(10, 0, abi.encodeEventLog('Liquidation', [2n, 0n, ME, ME]))];
+      const outcome = await core.processBlock(headAt(10));
+      if (outcome.kind !== 'planned') throw new Error(outcome.reason);
+      expect(outcome.plan.actions.map((a) => [a.kind, a.positionId])).toEqual([['freeze', 1n]]);
+    } finally {
+      rpc.destroy();
+    }
+  });
+
   it('while the subgraph lags: positions valued on chain are valued at the head, not at the indexed block', async () => {
     const { core, rpc } = newCore();
     try {
