@@ -233,16 +233,21 @@ describe('RpcClient failover', () => {
     }
   });
 
-  it('uses http(s) endpoints only, says so for a ws one, and refuses a list without http(s)', async () => {
+  it('sends requests over http(s) only; a ws one that cannot connect leaves heads to polling; a list without http(s) is refused', async () => {
     const good = await fakeRpc({ kind: 'ok', head: 3 });
-    const events: string[] = [];
+    let reportDown: (reason: string) => void = () => {};
+    const down = new Promise<string>((resolve) => (reportDown = resolve));
     const rpc = new RpcClient(['ws://127.0.0.1:1', good.url], 31337, {
-      onEvent: (e) => events.push(e.reason),
+      onEvent: (e) => {
+        if (e.url.startsWith('ws:') && e.state === 'down') reportDown(e.reason);
+      },
     });
     try {
       expect(rpc.states().map((s) => s.url)).toEqual([good.url]);
-      expect(events.join()).toMatch(/ws\(s\) endpoints are not used yet/);
       expect((await rpc.readHead()).number).toBe(3);
+      expect(await down).toMatch(/cannot connect; polling meanwhile/);
+      expect((await rpc.readHead()).number).toBe(3);
+      expect(rpc.headsBy).toEqual({ subscription: 0, polling: 2 });
     } finally {
       rpc.destroy();
     }
