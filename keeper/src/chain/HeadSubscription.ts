@@ -1,6 +1,6 @@
 import { redactUrl } from '../errors/redactUrl.js';
 import type { HeadBlock } from '../model/HeadBlock.js';
-import { parseHeader } from './parseHeader.js';
+import { HEX, parseHeader } from './parseHeader.js';
 import { WebSocketConnection } from './WebSocketConnection.js';
 
 export type SubscriptionState = 'connecting' | 'subscribed' | 'down' | 'wrong-chain' | 'stopped';
@@ -125,7 +125,10 @@ export class HeadSubscription {
       }
       if (typeof message !== 'object' || message === null) return;
       if (message.id === chainRequest) {
-        const chain = typeof message.result === 'string' ? Number(BigInt(message.result)) : NaN;
+        const chain =
+          typeof message.result === 'string' && HEX.test(message.result)
+            ? Number(BigInt(message.result))
+            : NaN;
         if (chain !== this.options.chainId) {
           this.setState(
             'wrong-chain',
