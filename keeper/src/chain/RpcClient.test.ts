@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { classifyRpcFailure } from './classifyRpcFailure.js';
+import { fakeWebSocketNode, header, notification } from './fakeWebSocketNode.js';
 import { RpcAnswerError, RpcClient, RpcUnavailableError, redactUrl } from './RpcClient.js';
 
 type Behaviour =
@@ -252,6 +253,23 @@ describe('RpcClient failover', () => {
       rpc.destroy();
     }
     expect(() => new RpcClient(['wss://node.example/key'], 1)).toThrow(/at least one http\(s\) URL/);
+  });
+
+  it('a pushed head behind one already returned (a lagging socket) is checked against a poll, which wins', async () => {
+    const http = await fakeRpc({ kind: 'ok', head: 9 });
+    const ws = await fakeWebSocketNode('0x7a69', () => [notification(header(5))]);
+    const rpc = new RpcClient([`ws://${new URL(ws.url).host}`, http.url], 31337);
+    const stop = new AbortController();
+    try {
+      expect((await rpc.readHead()).number).toBe(9);
+      while ((rpc.subscriptionStates()[0]?.received ?? 0) < 1) await rpc.waitForHead(60_000, stop.signal);
+      expect((await rpc.readHead()).number).toBe(9);
+      expect(rpc.headsBy).toEqual({ subscription: 0, polling: 2 });
+    } finally {
+      stop.abort();
+      rpc.destroy();
+      await ws.close();
+    }
   });
 
   it('never prints the path or query of an endpoint URL (API keys live there)', () => {

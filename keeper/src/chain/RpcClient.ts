@@ -126,6 +126,8 @@ export class RpcClient {
   private subscriptionsStarted = false;
   /** Where each head `readHead` returned came from: pushed by a subscription, or polled over HTTP. */
   readonly headsBy = { subscription: 0, polling: 0 };
+  /** The highest head `readHead` has returned: a pushed head below it is checked against a poll. */
+  private highestReturned = -1;
 
   constructor(
     readonly urls: string[],
@@ -212,13 +214,18 @@ export class RpcClient {
   async readHead(): Promise<HeadBlock> {
     this.startSubscriptions();
     const pushed = this.takePushedHead();
-    if (pushed) {
-      this.headsBy.subscription += 1;
-      return pushed;
-    }
+    // A push behind what we returned before comes from a lagging socket (or a reorg to a shorter chain, which a
+    // poll shows as well): the polled head decides, so a lagging ws endpoint can never keep the keeper behind.
+    if (pushed && pushed.number >= this.highestReturned) return this.returned(pushed, 'subscription');
     const polled = await this.pollHead();
-    this.headsBy.polling += 1;
-    return polled;
+    if (pushed && pushed.number > polled.number) return this.returned(pushed, 'subscription');
+    return this.returned(polled, 'polling');
+  }
+
+  private returned(head: HeadBlock, source: keyof RpcClient['headsBy']): HeadBlock {
+    this.headsBy[source] += 1;
+    this.highestReturned = Math.max(this.highestReturned, head.number);
+    return head;
   }
 
   /**
