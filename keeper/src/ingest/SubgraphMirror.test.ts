@@ -338,6 +338,15 @@ describe('SubgraphMirror', () => {
     expect(counter.reads).toBe(1);
   });
 
+  it('within the budget it first waits the grace for the head, and reads the head when the subgraph gets there', async () => {
+    const { mirror, counter } = countingMirror((reads) => {
+      if (reads === 2) setHead(6);
+    });
+    const result = await mirror.sync(headAt(6), { ...options, headWaitMs: 60_000, headGraceMs: 60_000 });
+    expect(result.lagBlocks).toBe(0);
+    expect(counter.reads).toBe(3);
+  });
+
   it('past the budget it waits, and goes on as soon as the subgraph is back within it', async () => {
     const { mirror, counter } = countingMirror((reads) => {
       if (reads === 2) setHead(7);
