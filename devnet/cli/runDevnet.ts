@@ -540,6 +540,8 @@ function startBuiltInKeeper(o: BuiltInKeeperOptions): Promise<number> {
       'poll-interval-ms': '20',
       // The lag the devnet's graph host is told to have: a keeper refuses a subgraph further behind than this.
       'subgraph.max-lag-blocks': String(o.subgraphLag),
+      // A graph host told to lag never reaches a new head in time: waiting for it would only make the keeper late.
+      ...(o.subgraphLag > 0 ? { 'subgraph.head-grace-ms': '0' } : {}),
       // The market's base token plays WETH here, so rewards (paid in it) are valued 1:1 in ETH.
       weth: o.weth,
       'execution.relays': o.relayUrl,

@@ -37,6 +37,8 @@ function keeperFlags(overrides: Record<string, string> = {}): string[] {
     'margin-module': devnet.addresses.marginModule,
     'block-time-sec': '3600',
     'poll-interval-ms': '50',
+    // The lines below expect the subgraph at the head (lag 0): let each head wait for the graph host to index it.
+    'subgraph.head-grace-ms': '4000',
     'ops.port': '0',
     ...overrides,
   };

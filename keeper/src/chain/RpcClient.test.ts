@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { classifyRpcFailure } from './classifyRpcFailure.js';
+import { fakeWebSocketNode, header, notification } from './fakeWebSocketNode.js';
 import { RpcAnswerError, RpcClient, RpcUnavailableError, redactUrl } from './RpcClient.js';
 
 type Behaviour =
@@ -280,20 +281,42 @@ describe('RpcClient failover', () => {
     }
   });
 
-  it('uses http(s) endpoints only, says so for a ws one, and refuses a list without http(s)', async () => {
+  it('sends requests over http(s) only; a ws one that cannot connect leaves heads to polling; a list without http(s) is refused', async () => {
     const good = await fakeRpc({ kind: 'ok', head: 3 });
-    const events: string[] = [];
+    let reportDown: (reason: string) => void = () => {};
+    const down = new Promise<string>((resolve) => (reportDown = resolve));
     const rpc = new RpcClient(['ws://127.0.0.1:1', good.url], 31337, {
-      onEvent: (e) => events.push(e.reason),
+      onEvent: (e) => {
+        if (e.url.startsWith('ws:') && e.state === 'down') reportDown(e.reason);
+      },
     });
     try {
       expect(rpc.states().map((s) => s.url)).toEqual([good.url]);
-      expect(events.join()).toMatch(/ws\(s\) endpoints are not used yet/);
       expect((await rpc.readHead()).number).toBe(3);
+      expect(await down).toMatch(/cannot connect; polling meanwhile/);
+      expect((await rpc.readHead()).number).toBe(3);
+      expect(rpc.headsBy).toEqual({ subscription: 0, polling: 2 });
     } finally {
       rpc.destroy();
     }
     expect(() => new RpcClient(['wss://node.example/key'], 1)).toThrow(/at least one http\(s\) URL/);
+  });
+
+  it('a pushed head behind one already returned (a lagging socket) is checked against a poll, which wins', async () => {
+    const http = await fakeRpc({ kind: 'ok', head: 9 });
+    const ws = await fakeWebSocketNode('0x7a69', () => [notification(header(5))]);
+    const rpc = new RpcClient([`ws://${new URL(ws.url).host}`, http.url], 31337);
+    const stop = new AbortController();
+    try {
+      expect((await rpc.readHead()).number).toBe(9);
+      while ((rpc.subscriptionStates()[0]?.received ?? 0) < 1) await rpc.waitForHead(60_000, stop.signal);
+      expect((await rpc.readHead()).number).toBe(9);
+      expect(rpc.headsBy).toEqual({ subscription: 0, polling: 2 });
+    } finally {
+      stop.abort();
+      rpc.destroy();
+      await ws.close();
+    }
   });
 
   it('never prints the path or query of an endpoint URL (API keys live there)', () => {

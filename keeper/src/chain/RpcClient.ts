@@ -10,6 +10,8 @@ import { ConfigError, KeeperError } from '../errors/KeeperError.js';
 import { redactUrl } from '../errors/redactUrl.js';
 import type { HeadBlock } from '../model/HeadBlock.js';
 import { classifyRpcFailure, type RpcFailure } from './classifyRpcFailure.js';
+import { HeadSubscription, type SubscriptionState } from './HeadSubscription.js';
+import { HEX, parseHeader } from './parseHeader.js';
 
 /** A JSON-RPC error the node answered with (a revert, a bad request): failing over would not help. */
 export class RpcAnswerError extends KeeperError {
@@ -64,46 +66,20 @@ function describeFailure(failure: RpcFailure): string {
   return failure.kind;
 }
 
-interface RawBlockHeader {
-  number?: unknown;
-  hash?: unknown;
-  timestamp?: unknown;
-  baseFeePerGas?: unknown;
-  gasUsed?: unknown;
-  gasLimit?: unknown;
-}
-
-const HEX = /^0x[0-9a-fA-F]+$/;
-const HASH = /^0x[0-9a-fA-F]{64}$/;
-
-/** A block header from JSON-RPC, or null when any field is missing or malformed. */
-export function parseHeader(raw: unknown): HeadBlock | null {
-  if (typeof raw !== 'object' || raw === null) return null;
-  const b = raw as RawBlockHeader;
-  if (typeof b.number !== 'string' || !HEX.test(b.number)) return null;
-  if (typeof b.hash !== 'string' || !HASH.test(b.hash)) return null;
-  if (typeof b.timestamp !== 'string' || !HEX.test(b.timestamp)) return null;
-  const optionalHex = (v: unknown) => (typeof v === 'string' && HEX.test(v) ? BigInt(v) : 0n);
-  const number = Number(BigInt(b.number));
-  const timestampSec = Number(BigInt(b.timestamp));
-  if (!Number.isSafeInteger(number) || !Number.isSafeInteger(timestampSec)) return null;
-  return {
-    number,
-    hash: b.hash.toLowerCase(),
-    timestampSec,
-    baseFeePerGasWei: optionalHex(b.baseFeePerGas),
-    gasUsed: optionalHex(b.gasUsed),
-    gasLimit: optionalHex(b.gasLimit),
-  };
-}
-
 export interface RpcClientOptions {
   /** Per-request timeout (ms). */
   timeoutMs?: number;
   /** An endpoint whose head is more than this many blocks behind the freshest is demoted. */
   lagToleranceBlocks?: number;
-  /** Told when an endpoint changes state (demoted, back, wrong chain), for the log. */
-  onEvent?: (event: { url: string; state: EndpointState; reason: string }) => void;
+  /** Told when an endpoint or a head subscription changes state (demoted, back, wrong chain), for the log. */
+  onEvent?: (event: { url: string; state: EndpointState | SubscriptionState; reason: string }) => void;
+  /**
+   * While a ws(s) endpoint pushes heads, how long to wait for the next push before polling anyway (a socket can
+   * stay open and go silent); default 12 s, one mainnet block.
+   */
+  subscribedPollMs?: number;
+  /** First reconnect delay of a dropped head subscription (ms); it doubles per failure up to 30 s. */
+  subscriptionBackoffMs?: number;
   /** Injected clock (ms) for tests of the back-off. */
   now?: () => number;
 }
@@ -149,6 +125,12 @@ export class RpcClient {
   private readonly timeoutMs: number;
   private readonly lagToleranceBlocks: number;
   private readonly now: () => number;
+  private readonly subscriptions: HeadSubscription[];
+  private subscriptionsStarted = false;
+  /** Where each head `readHead` returned came from: pushed by a subscription, or polled over HTTP. */
+  readonly headsBy = { subscription: 0, polling: 0 };
+  /** The highest head `readHead` has returned: a pushed head below it is checked against a poll. */
+  private highestReturned = -1;
 
   constructor(
     readonly urls: string[],
@@ -156,17 +138,21 @@ export class RpcClient {
     private readonly options: RpcClientOptions = {},
   ) {
     if (urls.length === 0) throw new KeeperError('no RPC URL configured');
-    // Requests go over HTTP; a ws(s) endpoint would only serve newHeads, which this keeper does not subscribe
-    // to yet (it polls): said once, and refused when nothing else is configured.
+    // Requests go over HTTP (failover, timeouts and retries per request); a ws(s) endpoint pushes heads only.
     const http = urls.filter((url) => /^https?:/i.test(url));
     if (http.length === 0)
-      throw new ConfigError('rpcUrls needs at least one http(s) URL (ws(s) is not used yet)');
-    for (const url of urls.filter((u) => !/^https?:/i.test(u)))
-      options.onEvent?.({
-        url: redactUrl(url),
-        state: 'failing',
-        reason: 'ws(s) endpoints are not used yet: polling over http(s)',
-      });
+      throw new ConfigError('rpcUrls needs at least one http(s) URL (a ws(s) URL only carries newHeads)');
+    this.subscriptions = urls
+      .filter((u) => /^wss?:/i.test(u))
+      .map(
+        (url) =>
+          new HeadSubscription(url, {
+            chainId,
+            timeoutMs: options.timeoutMs ?? 5000,
+            backoffMs: options.subscriptionBackoffMs,
+            onEvent: options.onEvent,
+          }),
+      );
     this.endpoints = http.map((url, i) => new Endpoint(url, i));
     this.timeoutMs = options.timeoutMs ?? 5000;
     this.lagToleranceBlocks = options.lagToleranceBlocks ?? 1;
@@ -248,6 +234,64 @@ export class RpcClient {
    * it are demoted, those within it promoted again. Throws RpcUnavailableError when none answers.
    */
   async readHead(): Promise<HeadBlock> {
+    this.startSubscriptions();
+    const pushed = this.takePushedHead();
+    // A push behind what we returned before comes from a lagging socket (or a reorg to a shorter chain, which a
+    // poll shows as well): the polled head decides, so a lagging ws endpoint can never keep the keeper behind.
+    if (pushed && pushed.number >= this.highestReturned) return this.returned(pushed, 'subscription');
+    const polled = await this.pollHead();
+    if (pushed && pushed.number > polled.number) return this.returned(pushed, 'subscription');
+    return this.returned(polled, 'polling');
+  }
+
+  private returned(head: HeadBlock, source: keyof RpcClient['headsBy']): HeadBlock {
+    this.headsBy[source] += 1;
+    this.highestReturned = Math.max(this.highestReturned, head.number);
+    return head;
+  }
+
+  /**
+   * Waits for the next head: until a subscription pushes one (up to `subscribedPollMs` while one is live, since the
+   * caller polls when this returns), or `ms` while none is (polling, as without ws endpoints), or the abort.
+   */
+  async waitForHead(ms: number, signal: AbortSignal): Promise<void> {
+    this.startSubscriptions();
+    if (this.subscriptions.length === 0) return abortableSleep(ms, signal);
+    const live = this.subscriptions.some((s) => s.current === 'subscribed');
+    const waitMs = live ? Math.max(ms, this.options.subscribedPollMs ?? 12_000) : ms;
+    const done = new AbortController();
+    const onAbort = () => done.abort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      await Promise.race(this.subscriptions.map((s) => s.waitForHead(waitMs, done.signal)));
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      done.abort();
+    }
+  }
+
+  /** Each head subscription's state (for health and tests). */
+  subscriptionStates(): { url: string; state: SubscriptionState; received: number }[] {
+    return this.subscriptions.map((s) => ({ url: redactUrl(s.url), state: s.current, received: s.received }));
+  }
+
+  private startSubscriptions(): void {
+    if (this.subscriptionsStarted) return;
+    this.subscriptionsStarted = true;
+    for (const subscription of this.subscriptions) subscription.start();
+  }
+
+  /** The freshest head pushed since the last read, if any (every subscription's pending head is taken). */
+  private takePushedHead(): HeadBlock | undefined {
+    let freshest: HeadBlock | undefined;
+    for (const subscription of this.subscriptions) {
+      const head = subscription.take();
+      if (head && (!freshest || head.number > freshest.number)) freshest = head;
+    }
+    return freshest;
+  }
+
+  private async pollHead(): Promise<HeadBlock> {
     // Failing endpoints are probed here once their back-off is over: this is how a primary gets back in front.
     const now = this.now();
     const usable = this.ordered().filter((e) => e.consecutiveFailures === 0 || e.retryAtMs <= now);
@@ -295,6 +339,7 @@ export class RpcClient {
   }
 
   destroy(): void {
+    for (const subscription of this.subscriptions) subscription.stop();
     this.provider.destroy();
   }
 
@@ -430,4 +475,17 @@ class PooledProvider extends JsonRpcApiProvider {
       }),
     );
   }
+}
+
+function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
 }

@@ -30,7 +30,8 @@ const commandHelp: Record<string, string> = {
   run: `usage: dex223-keeper run [--dry-run] [--config <file>] [--<key> <value> ...]
 
 Follows the chain and prints, per block, the positions tracked, at risk and liquidatable, and the plan; sends it
-(Flashbots bundles to execution.relays, or the configured execution.mode) unless --dry-run.
+(Flashbots bundles to execution.relays, or the configured execution.mode) unless --dry-run. New heads come by
+WebSocket newHeads when rpcUrls has a ws(s):// URL (polling over http(s) while the socket is down), else by polling.
 
   --dry-run        plan and print, send nothing (no signer needed)
   --config <file>  YAML configuration

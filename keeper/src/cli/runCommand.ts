@@ -149,6 +149,7 @@ export async function runCommand(options: {
     },
     print,
     sleep: (ms, signal) => sleep(ms, signal),
+    waitForHead: (ms, signal) => rpc.waitForHead(ms, signal),
     onBlockDone: (head, ok) => {
       if (!ok) keeper.metrics.blocksFailed.inc();
       const result = state.lastResult;

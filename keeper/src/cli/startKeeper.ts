@@ -46,6 +46,8 @@ export async function startKeeper(options: {
   for (const warning of flagWarnings(flags)) log.warn(warning);
   const rpc = new RpcClient(config.rpcUrls, config.chainId, {
     onEvent: (event) => log.warn(event, `RPC endpoint ${event.state}: ${event.reason}`),
+    // A subscribed socket that goes silent for a block is polled over HTTP anyway.
+    subscribedPollMs: config.blockTimeSec * 1000,
   });
   const subgraph = new SubgraphClient(config.subgraphUrl, config.subgraph.requestTimeoutMs);
   try {

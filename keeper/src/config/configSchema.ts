@@ -343,11 +343,22 @@ export const configSchema = z
         maxLagBlocks: z.coerce.number().int().nonnegative().default(2),
         /** How long to wait for the subgraph to reach a new head before giving up on that block. */
         headWaitMs: z.coerce.number().int().positive().default(4000),
+        /**
+         * Within maxLagBlocks, how long a new head waits for the subgraph to index it before the keeper acts on the
+         * chain overlay instead (a subgraph that keeps up is then read at the head; one that lags costs this once).
+         */
+        headGraceMs: z.coerce.number().int().nonnegative().default(250),
         requestTimeoutMs: z.coerce.number().int().positive().default(10_000),
         pageSize: z.coerce.number().int().min(1).max(1000).default(1000),
       })
       .strict()
-      .default({ maxLagBlocks: 2, headWaitMs: 4000, requestTimeoutMs: 10_000, pageSize: 1000 }),
+      .default({
+        maxLagBlocks: 2,
+        headWaitMs: 4000,
+        headGraceMs: 250,
+        requestTimeoutMs: 10_000,
+        pageSize: 1000,
+      }),
     ops: z
       .object({
         /** Port of the /metrics and /health HTTP endpoint; 0 disables it. */

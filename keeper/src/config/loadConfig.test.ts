@@ -159,6 +159,7 @@ describe('loadConfig never echoes a secret', () => {
     'block-time-sec',
     'subgraph.max-lag-blocks',
     'subgraph.head-wait-ms',
+    'subgraph.head-grace-ms',
     'subgraph.request-timeout-ms',
     'subgraph.page-size',
     'ops.port',

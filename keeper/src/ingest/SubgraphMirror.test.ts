@@ -313,6 +313,49 @@ describe('SubgraphMirror', () => {
     expect(result.block.number).toBe(5);
     expect(result.lagBlocks).toBe(1);
   });
+
+  /** A mirror whose source counts `_meta` reads and may move the subgraph on after one. */
+  const countingMirror = (afterMeta: (reads: number) => void = () => {}) => {
+    const client = new SubgraphClient(url, 2000);
+    const counter = { reads: 0 };
+    const source = {
+      meta: async () => {
+        const meta = await client.meta();
+        counter.reads += 1;
+        afterMeta(counter.reads);
+        return meta;
+      },
+      fetchAll: client.fetchAll.bind(client),
+    };
+    return { mirror: new SubgraphMirror(source, chain), counter };
+  };
+
+  it('within the lag budget it does not wait for the subgraph to reach the head: one _meta read', async () => {
+    const { mirror, counter } = countingMirror();
+    // A wait would last the minute and time the test out.
+    const result = await mirror.sync(headAt(6), { ...options, headWaitMs: 60_000 });
+    expect(result.lagBlocks).toBe(1);
+    expect(counter.reads).toBe(1);
+  });
+
+  it('within the budget it first waits the grace for the head, and reads the head when the subgraph gets there', async () => {
+    const { mirror, counter } = countingMirror((reads) => {
+      if (reads === 2) setHead(6);
+    });
+    const result = await mirror.sync(headAt(6), { ...options, headWaitMs: 60_000, headGraceMs: 60_000 });
+    expect(result.lagBlocks).toBe(0);
+    expect(counter.reads).toBe(3);
+  });
+
+  it('past the budget it waits, and goes on as soon as the subgraph is back within it', async () => {
+    const { mirror, counter } = countingMirror((reads) => {
+      if (reads === 2) setHead(7);
+    });
+    const result = await mirror.sync(headAt(8), { ...options, headWaitMs: 60_000 });
+    expect(result.block.number).toBe(7);
+    expect(result.lagBlocks).toBe(1);
+    expect(counter.reads).toBe(3);
+  });
 });
 
 describe('SubgraphMirror against hostile answers', () => {

@@ -35,6 +35,8 @@ export const FALLBACK_MAX_ROWS = 1_000_000;
 export interface SyncOptions {
   maxLagBlocks: number;
   headWaitMs: number;
+  /** Within the budget, how long to wait for the subgraph to reach the head before acting on the overlay (default 0). */
+  headGraceMs?: number;
   pageSize: number;
   /** Poll interval while waiting for the subgraph to reach the head. */
   pollMs?: number;
@@ -86,14 +88,24 @@ export class SubgraphMirror {
     this.last = undefined;
   }
 
+  /**
+   * The subgraph's `_meta` once it is at the head, or within the lag budget after a short grace (`headGraceMs`):
+   * the chain overlay makes a lagging block exact, and waiting for the head would cost every block the subgraph's
+   * whole lag (a hosted subgraph never catches a chain that keeps moving). Past the budget it waits, up to
+   * `headWaitMs`.
+   */
   private async waitForSubgraph(head: BlockRef, options: SyncOptions): Promise<SubgraphMeta> {
-    const deadline = Date.now() + options.headWaitMs;
+    const started = Date.now();
+    const deadline = started + options.headWaitMs;
+    const graceEnd = started + (options.headGraceMs ?? 0);
     for (;;) {
       const meta = await this.client.meta();
       if (meta.hasIndexingErrors) {
         throw new NotActingError(`subgraph reports indexing errors (stuck at block ${meta.block.number})`);
       }
-      if (meta.block.number >= head.number || Date.now() >= deadline) return meta;
+      const now = Date.now();
+      if (meta.block.number >= head.number || now >= deadline) return meta;
+      if (head.number - meta.block.number <= options.maxLagBlocks && now >= graceEnd) return meta;
       await sleep(options.pollMs ?? 100);
     }
   }

@@ -1,4 +1,5 @@
-import { Interface, type AbstractProvider } from 'ethers';
+import { Interface, type AbstractProvider, type Log } from 'ethers';
+import type { Address } from '../model/types.js';
 
 /** The MarginModule's events that change a position or an order (signatures as the contract emits them). */
 const events = new Interface([
@@ -22,12 +23,32 @@ const events = new Interface([
   'event TokenlistAdded(bytes32 indexed hash, bool is_contract, address[] tokens)',
 ]);
 
+/** What `liquidate`'s freeze branch writes: `frozenTime` and `liquidator`, nothing else (every generation). */
+export interface UnindexedFreeze {
+  frozenAtSec: bigint;
+  frozenBy: Address;
+}
+
+/**
+ * The order events that change what a position's valuation or our decision reads from its order (the oracle, the
+ * reward terms). The others (deposits, withdrawals, alive status, a liquidation repaying the order) change only
+ * the order's balance or flags, which nothing reads for an existing position: holding its positions back for them
+ * would delay every liquidation after a completion by the subgraph's lag.
+ */
+const ORDER_TERMS_EVENTS = new Set(['OrderModified', 'OrderCollateralsSet']);
+
 export interface UnindexedTouches {
+  /** Positions changed by anything but a freeze (closed, traded, funded): held back until indexed. */
   positions: Set<bigint>;
+  /** Positions whose only unindexed events are freezes: the last freeze, to apply to the mirrored position. */
+  freezes: Map<bigint, UnindexedFreeze>;
+  /** Orders whose terms changed (oracle, reward, collaterals): every position of theirs is held back. */
   orders: Set<bigint>;
   /** Logs of the module we could not parse: their positions are unknown, so nothing may be trusted. */
   unknown: number;
 }
+
+type ModuleLog = Pick<Log, 'topics' | 'data' | 'blockNumber' | 'index'>;
 
 /**
  * Positions and orders the module's events touched in blocks `fromBlock..toBlock` (the blocks the subgraph
@@ -39,10 +60,23 @@ export async function readUnindexedTouches(
   fromBlock: number,
   toBlock: number,
 ): Promise<UnindexedTouches> {
-  const touches: UnindexedTouches = { positions: new Set(), orders: new Set(), unknown: 0 };
-  if (fromBlock > toBlock) return touches;
-  const logs = await provider.getLogs({ address: marginModule, fromBlock, toBlock });
-  for (const log of logs) {
+  if (fromBlock > toBlock) return touchesOf([]);
+  return touchesOf(await provider.getLogs({ address: marginModule, fromBlock, toBlock }));
+}
+
+/**
+ * Sorts the module's logs into positions held back, positions only frozen (a freeze must not delay its own
+ * completion by the subgraph's lag) and touched orders. Pure: the logs may come in any order.
+ */
+export function touchesOf(logs: readonly ModuleLog[]): UnindexedTouches {
+  const touches: UnindexedTouches = {
+    positions: new Set(),
+    freezes: new Map(),
+    orders: new Set(),
+    unknown: 0,
+  };
+  const ordered = [...logs].sort((a, b) => a.blockNumber - b.blockNumber || a.index - b.index);
+  for (const log of ordered) {
     let parsed: ReturnType<typeof events.parseLog>;
     try {
       parsed = events.parseLog({ topics: [...log.topics], data: log.data });
@@ -55,9 +89,22 @@ export async function readUnindexedTouches(
       continue;
     }
     const args = parsed.args as unknown as { positionId?: bigint; orderId?: bigint };
-    if (parsed.fragment.inputs.some((i) => i.name === 'positionId'))
-      touches.positions.add(args.positionId as bigint);
-    if (parsed.fragment.inputs.some((i) => i.name === 'orderId')) touches.orders.add(args.orderId as bigint);
+    if (parsed.name === 'PositionFrozen') {
+      const [positionId, liquidator, timestamp] = parsed.args as unknown as [bigint, string, bigint];
+      // A later freeze (after an expired one) replaces an earlier one, as it does in storage.
+      if (!touches.positions.has(positionId))
+        touches.freezes.set(positionId, {
+          frozenAtSec: timestamp,
+          frozenBy: liquidator.toLowerCase() as Address,
+        });
+      continue;
+    }
+    if (parsed.fragment.inputs.some((i) => i.name === 'positionId')) {
+      const positionId = args.positionId as bigint;
+      touches.positions.add(positionId);
+      touches.freezes.delete(positionId);
+    }
+    if (ORDER_TERMS_EVENTS.has(parsed.name)) touches.orders.add(args.orderId as bigint);
   }
   return touches;
 }

@@ -25,6 +25,8 @@ const abi = new Interface([
   'function observations(uint256 index) view returns (uint32 blockTimestamp, int56 tickCumulative, uint160 secondsPerLiquidityCumulativeX128, bool initialized)',
   'function liquidity() view returns (uint128)',
   'event PositionDeposit(uint256 indexed positionId, address indexed asset, uint256 amount)',
+  'event PositionFrozen(uint256 indexed positionId, address indexed liquidator, uint256 timestamp)',
+  'event Liquidation(uint256 indexed positionId, uint256 indexed orderId, address indexed liquidator, address feeReceiver)',
 ]);
 
 /** The chain as the fake RPC serves it: heads by number, each position's (debt, value), and every call made. */
@@ -38,6 +40,8 @@ const chain = {
   calls: [] as string[],
   /** `observations(i)` calls: the lag overlay's ring reads. */
   observationReads: 0,
+  /** The block hash each getPositionStatus multicall was made at. */
+  statusBlocks: [] as string[],
 };
 
 const header = (n: number) => ({
@@ -82,6 +86,7 @@ function rpcAnswer(method: string, params: unknown[]): unknown {
       if (call?.name === 'positionIndex' || call?.name === 'orderIndex')
         return abi.encodeFunctionResult(call.name, [100n]);
       if (call?.name === 'multicall') {
+        chain.statusBlocks.push((params[1] as { blockHash: string }).blockHash);
         const results = (call.args[0] as string[]).map((inner) => {
           const id = abi.decodeFunctionData('getPositionStatus', inner)[0] as bigint;
           return abi.encodeFunctionResult('getPositionStatus', chain.status.get(id) ?? [0n, 1n]);
@@ -185,6 +190,7 @@ beforeEach(() => {
   chain.head = 10;
   chain.lag = 0;
   chain.observationReads = 0;
+  chain.statusBlocks = [];
   chain.logs = [];
   chain.status = new Map([
     [1n, [1001n, 1000n]],
@@ -350,6 +356,97 @@ describe('KeeperCore with fake I/O', () => {
       chain.logs = [];
       const caughtUp = await core.processBlock(headAt(11));
       expect(caughtUp.kind === 'planned' && caughtUp.plan.actions.map((a) => a.positionId)).toEqual([1n]);
+    } finally {
+      rpc.destroy();
+    }
+  });
+  /** A module log in block `n` (the fake serves it as unindexed while the subgraph lags). */
+  const logAt = (n: number, index: number, event: { topics: string[]; data: string }) => ({
+    address: MM,
+    topics: event.topics,
+    data: event.data,
+    blockNumber: `0x${n.toString(16)}`,
+    blockHash: hashOf(n),
+    transactionHash: hashOf(1000 + index),
+    transactionIndex: `0x${index.toString(16)}`,
+    logIndex: `0x${index.toString(16)}`,
+    removed: false,
+  });
+
+  it('while the subgraph lags: our freeze in an unindexed block is applied, so its completion is not late', async () => {
+    const { core, rpc } = newCore();
+    try {
+      chain.lag = 2;
+      const frozenAt = BigInt(1000 + 9 * 12);
+      chain.logs = [logAt(9, 0, abi.encodeEventLog('PositionFrozen', [1n, ME, frozenAt]))];
+      const outcome = await core.processBlock(headAt(10));
+      expect(outcome).toMatchObject({ kind: 'planned', lagBlocks: 2 });
+      if (outcome.kind !== 'planned') return;
+      expect(outcome.plan.actions.map((a) => [a.kind, a.positionId])).toEqual([['complete', 1n]]);
+      // Applied for this block only: the mirror keeps what the subgraph indexed.
+      expect(core.mirror.positions.get(1n)?.frozenAtSec).toBe(0n);
+    } finally {
+      rpc.destroy();
+    }
+  });
+
+  it('a freeze by someone else is applied as theirs; the last of two freezes counts', async () => {
+    const { core, rpc } = newCore();
+    try {
+      chain.lag = 2;
+      const other = addr(0xee);
+      chain.logs = [
+        // Served out of order: the freeze of block 10 is the newer one.
+        logAt(10, 0, abi.encodeEventLog('PositionFrozen', [1n, other, BigInt(1000 + 10 * 12)])),
+        logAt(9, 0, abi.encodeEventLog('PositionFrozen', [1n, ME, BigInt(1000 + 9 * 12)])),
+      ];
+      const outcome = await core.processBlock(headAt(10));
+      if (outcome.kind !== 'planned') throw new Error(outcome.reason);
+      // Gen 1: only the freezer completes, and the freeze is not ours: nothing to do, and no new freeze.
+      expect(outcome.plan.actions).toEqual([]);
+      expect(outcome.plan.skipped.find((d) => d.positionId === 1n)?.phase).toBe('frozen-by-other');
+    } finally {
+      rpc.destroy();
+    }
+  });
+
+  it('a position frozen and then liquidated in unindexed blocks is not acted on', async () => {
+    const { core, rpc } = newCore();
+    try {
+      chain.lag = 2;
+      chain.logs = [
+        logAt(9, 0, abi.encodeEventLog('PositionFrozen', [1n, ME, BigInt(1000 + 9 * 12)])),
+        logAt(10, 0, abi.encodeEventLog('Liquidation', [1n, 0n, ME, ME])),
+      ];
+      const outcome = await core.processBlock(headAt(10));
+      if (outcome.kind !== 'planned') throw new Error(outcome.reason);
+      expect(outcome.plan.actions).toEqual([]);
+      expect(outcome.liquidatable).toEqual([]);
+    } finally {
+      rpc.destroy();
+    }
+  });
+
+  it('a completion in an unindexed block holds back its own position only, not the rest of its order', async () => {
+    const { core, rpc } = newCore();
+    try {
+      chain.lag = 2;
+      chain.logs = [logAt(10, 0, abi.encodeEventLog('Liquidation', [2n, 0n, ME, ME]))];
+      const outcome = await core.processBlock(headAt(10));
+      if (outcome.kind !== 'planned') throw new Error(outcome.reason);
+      expect(outcome.plan.actions.map((a) => [a.kind, a.positionId])).toEqual([['freeze', 1n]]);
+    } finally {
+      rpc.destroy();
+    }
+  });
+
+  it('while the subgraph lags: positions valued on chain are valued at the head, not at the indexed block', async () => {
+    const { core, rpc } = newCore();
+    try {
+      chain.lag = 2;
+      await core.processBlock(headAt(10));
+      expect(chain.statusBlocks.length).toBeGreaterThan(0);
+      expect(new Set(chain.statusBlocks)).toEqual(new Set([hashOf(10)]));
     } finally {
       rpc.destroy();
     }

@@ -15,11 +15,11 @@ import {
   type SubgraphSource,
   type SyncResult,
 } from '../ingest/SubgraphMirror.js';
-import type { Address, OracleProfile, PositionValuation } from '../model/types.js';
+import type { Address, OracleProfile, PositionState, PositionValuation } from '../model/types.js';
 import { onchainStatus } from '../oracles/onchainStatus.js';
 import { GasLedger } from '../execution/GasLedger.js';
 import { readPoolStates } from '../chain/readPoolStates.js';
-import { readUnindexedTouches } from '../ingest/readUnindexedTouches.js';
+import { readUnindexedTouches, type UnindexedFreeze } from '../ingest/readUnindexedTouches.js';
 import { OracleProber } from '../oracles/probeOracle.js';
 import { probeModule, refineByDebt, type ModuleProfile } from '../oracles/probeModule.js';
 import type { OnchainStatus } from '../oracles/onchainStatus.js';
@@ -94,6 +94,8 @@ export class KeeperCore {
   private moduleDistrust: string | null = null;
   /** Positions changed on chain in blocks the subgraph has not indexed yet: not acted on until it has. */
   private heldBack = new Set<bigint>();
+  /** Freezes in blocks the subgraph has not indexed, on positions nothing else touched there: applied at the head. */
+  private unindexedFreezes = new Map<bigint, UnindexedFreeze>();
 
   constructor(
     private readonly deps: {
@@ -154,12 +156,14 @@ export class KeeperCore {
       },
       nextTimestampSec,
     );
-    await this.refreshFixedRatios(sync, nextTimestampSec);
-    this.heldBack =
-      sync.lagBlocks > 0 ? await this.overlayUnindexed(head, sync, nextTimestampSec) : new Set();
-    if (sync.lagBlocks === 0)
-      await this.verifyModels(sync, nextTimestampSec, newProfiles.length > 0 || sync.full);
-    const onchain = await this.valueOnChain(sync.block, nextTimestampSec);
+    // Everything below is read at the head: under lag, the overlay makes the book hold the head's pools.
+    await this.refreshFixedRatios(head, nextTimestampSec);
+    this.heldBack = new Set();
+    this.unindexedFreezes = new Map();
+    if (sync.lagBlocks > 0) await this.overlayUnindexed(head, sync, nextTimestampSec);
+    metrics.heldBack.set(this.heldBack.size);
+    await this.verifyModels(sync, head, nextTimestampSec, newProfiles.length > 0 || sync.full);
+    const onchain = await this.valueOnChain(head, nextTimestampSec);
     const liquidatable = this.liquidatableSet(nextTimestampSec, onchain);
     const anyoneCompletes = (this.module?.generation ?? 1) >= 2;
     const fees = await this.fees(head);
@@ -230,14 +234,12 @@ export class KeeperCore {
   /**
    * The subgraph is a few blocks behind the head: the pools' prices and liquidity at the head come from the
    * chain (so a crash is seen at once), and the positions the module's events touched in the blocks not yet
-   * indexed (or the positions of touched orders) are held back until the subgraph has them. RPC calls: one
-   * getLogs and two per pool, whatever the number of positions.
+   * indexed (or the positions of touched orders) are held back until the subgraph has them, except for freezes:
+   * a freeze writes only the freeze time and the freezer, which are applied to the mirrored position so that its
+   * completion is not late by the subgraph's lag. RPC calls: one getLogs and two per pool (plus the ring slots
+   * written since), whatever the number of positions.
    */
-  private async overlayUnindexed(
-    head: BlockRef,
-    sync: SyncResult,
-    timestampSec: bigint,
-  ): Promise<Set<bigint>> {
+  private async overlayUnindexed(head: BlockRef, sync: SyncResult, timestampSec: bigint): Promise<void> {
     const { rpc, config } = this.deps;
     const touches = await readUnindexedTouches(
       rpc.provider,
@@ -250,14 +252,21 @@ export class KeeperCore {
     for (const [id, position] of this.mirror.positions) {
       if (touches.unknown > 0 || touches.orders.has(position.orderId)) held.add(id);
     }
+    for (const [id, freeze] of touches.freezes) if (!held.has(id)) this.unindexedFreezes.set(id, freeze);
     const pools = [...this.mirror.pools.values()];
     if (pools.length > 0) {
       const overlaid = await readPoolStates(rpc.provider, pools, head.number);
       this.rpcCalls += 2 * pools.length;
       this.book.update({ pools: overlaid }, timestampSec);
     }
-    this.deps.metrics.heldBack.set(held.size);
-    return held;
+    this.heldBack = held;
+  }
+
+  /** The mirrored position as it stands at the head: with a freeze the subgraph has not indexed yet. */
+  private positionAtHead(id: bigint): PositionState | undefined {
+    const position = this.mirror.positions.get(id);
+    const freeze = this.unindexedFreezes.get(id);
+    return position && freeze ? { ...position, ...freeze } : position;
   }
 
   /** Positions the keeper must not act on this block: flagged stale by the subgraph, or changed since it indexed. */
@@ -483,7 +492,7 @@ export class KeeperCore {
   }
 
   /** Re-reads the fixed-ratio oracles' ratios for the pairs positions hold (their changes emit no indexed event). */
-  private async refreshFixedRatios(sync: SyncResult, timestampSec: bigint): Promise<void> {
+  private async refreshFixedRatios(head: BlockRef, timestampSec: bigint): Promise<void> {
     const fixed = [...this.profiles.values()].filter((p) => p.kind === 'fixed-ratio');
     if (fixed.length === 0) return;
     const pairs = new Map<Address, [Address, Address][]>(fixed.map((p) => [p.address, []]));
@@ -500,7 +509,7 @@ export class KeeperCore {
         this.deps.rpc.provider,
         profile,
         pairs.get(profile.address) ?? [],
-        sync.block.number,
+        head.number,
       );
       this.rpcCalls += calls;
       if (!changed) continue;
@@ -541,12 +550,20 @@ export class KeeperCore {
   /**
    * Checks in-process valuations against the contract's own getPositionStatus on a few positions per oracle:
    * at startup and when something changed, so a model that drifts is caught within blocks. A disagreement
-   * demotes the oracle to on-chain valuation for good (with a warning and the drift metric).
+   * demotes the oracle to on-chain valuation for good (with a warning and the drift metric). Compared at the head:
+   * while the subgraph lags, the book holds the head's pools (the overlay), and positions changed since the indexed
+   * block are not sampled (a freeze changes no valuation input).
    */
-  private async verifyModels(sync: SyncResult, timestampSec: bigint, wide: boolean): Promise<void> {
+  private async verifyModels(
+    sync: SyncResult,
+    head: BlockRef,
+    timestampSec: bigint,
+    wide: boolean,
+  ): Promise<void> {
     const byOracle = new Map<Address, bigint[]>();
     const pool = wide ? this.mirror.positions.keys() : sync.changedPositions.values();
     for (const id of pool) {
+      if (this.untrusted(id)) continue;
       const position = this.mirror.positions.get(id);
       const oracle = position ? this.mirror.orders.get(position.orderId)?.oracle : undefined;
       const profile = oracle ? this.profiles.get(oracle) : undefined;
@@ -560,7 +577,7 @@ export class KeeperCore {
       this.deps.rpc,
       this.deps.config.marginModule,
       ids,
-      sync.block.hash,
+      head.hash,
       timestampSec,
     );
     this.rpcCalls += 1;
@@ -597,7 +614,7 @@ export class KeeperCore {
 
   /** The contract's answer for positions we cannot value in-process, at the next block's timestamp. */
   private async valueOnChain(block: BlockRef, timestampSec: bigint): Promise<Map<bigint, PositionValuation>> {
-    const ids = this.book.positionIds('unvalued').filter((id) => !this.mirror.stalePositions.has(id));
+    const ids = this.book.positionIds('unvalued').filter((id) => !this.untrusted(id));
     const out = new Map<bigint, PositionValuation>();
     if (ids.length === 0) return out;
     const answers = await onchainStatus(
@@ -641,6 +658,7 @@ export class KeeperCore {
   ): PositionInput[] {
     const ids = new Set<bigint>(liquidatable);
     for (const [id, position] of this.mirror.positions) if (position.frozenAtSec > 0n) ids.add(id);
+    for (const id of this.unindexedFreezes.keys()) ids.add(id);
     for (const id of this.inFlight.keys()) ids.add(id);
     const inputs: PositionInput[] = [];
     for (const id of ids) {
@@ -664,7 +682,7 @@ export class KeeperCore {
     timestampSec: bigint,
     onchain: Map<bigint, PositionValuation>,
   ): PositionInput | undefined {
-    const position = this.mirror.positions.get(id);
+    const position = this.positionAtHead(id);
     const order = position ? this.mirror.orders.get(position.orderId) : undefined;
     if (!position || !order) return undefined;
     const valuation: PositionValuation = this.untrusted(id)

@@ -24,6 +24,11 @@ export interface KeeperIO {
   print(line: string): void;
   /** Waits, returning early when `signal` aborts. */
   sleep(ms: number, signal: AbortSignal): Promise<void>;
+  /**
+   * Waits for the next head after a repeated one: returns early when a subscription pushes a head (or `signal`
+   * aborts). Without it, the loop sleeps `ms` and polls.
+   */
+  waitForHead?(ms: number, signal: AbortSignal): Promise<void>;
   /** After each head, handled or failed (the devnet paces its blocks on it). */
   onBlockDone?(head: HeadBlock, ok: boolean): void;
 }

@@ -95,6 +95,17 @@ describe('runKeeper', () => {
     expect(world.printed[0]).toMatch(/^block 1 \| lag 0 \| tracked 5/);
   });
 
+  it('after a repeated head it waits for a pushed head where it can; a failed head read still sleeps', async () => {
+    const world = fakeIO([head(1), head(1), new KeeperError('RPC down'), head(2), head(2)]);
+    const waits: string[] = [];
+    world.io.sleep = async () => void waits.push('sleep');
+    world.io.waitForHead = async () => void waits.push('waitForHead');
+    const state = new KeeperState();
+    await runKeeper({ state, io: world.io, pollMs: 0, signal: world.stop.signal });
+    expect(world.planned).toEqual([1, 2]);
+    expect(waits).toEqual(['waitForHead', 'sleep', 'waitForHead']);
+  });
+
   it('never dies: a block that throws (any error, any depth) is logged and the next head is handled', async () => {
     const world = fakeIO([head(1), head(2), head(3)], {
       onPlan: (h) => {

@@ -47,7 +47,8 @@ export async function runKeeper(options: {
           { head: head.number, last: state.lastHead?.number },
           'stale head from a lagging RPC: ignored',
         );
-      await io.sleep(pollMs, signal);
+      if (head !== null && io.waitForHead) await io.waitForHead(pollMs, signal);
+      else await io.sleep(pollMs, signal);
       continue;
     }
     if (verdict === 'reorg' && state.lastHead) {
