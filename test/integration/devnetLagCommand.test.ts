@@ -4,15 +4,16 @@ import { describe, expect, it } from 'vitest';
 
 const repo = join(import.meta.dirname, '..', '..');
 
-// The devnet as the field is: blocks every second whatever the keeper does, and a subgraph two blocks behind.
-// The keeper's side of lateness is not judged here: the run must end with its summary line, which is printed.
-describe('npm run devnet -- --generation 1 --block-time 1 --subgraph-lag 2 --scenario crash --positions 30 --exit-when-done', () => {
-  it('mines on the clock, serves the subgraph two blocks behind, and ends with the summary line', async () => {
+// The devnet as the field is: blocks every two seconds whatever the keeper does, and a subgraph two blocks behind.
+// The keeper acts at the head on the chain's overlay: nothing due is missed and nothing reverts. Lateness is printed,
+// not judged: on two cores shared with another test file a block may take the keeper longer than its slot.
+describe('npm run devnet -- --generation 1 --block-time 2 --subgraph-lag 2 --scenario crash --positions 30 --exit-when-done', () => {
+  it('mines on the clock, serves the subgraph two blocks behind, and the keeper misses nothing', async () => {
     const args = [
       '--generation',
       '1',
       '--block-time',
-      '1',
+      '2',
       '--subgraph-lag',
       '2',
       '--scenario',
@@ -32,10 +33,10 @@ describe('npm run devnet -- --generation 1 --block-time 1 --subgraph-lag 2 --sce
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     expect(code, err.slice(-2000) + out.slice(-2000)).toBe(0);
     expect(out).toMatch(/graph host: http:\/\/\S+ \(answers 2 blocks behind the head\)/);
-    expect(out).toMatch(/chain: a block every 1 s of wall-clock time \(\+1 s chain time each\)/);
+    expect(out).toMatch(/chain: a block every 2 s of wall-clock time \(\+2 s chain time each\)/);
 
     const clock =
-      /chain: (\d+) blocks in (\d+) slots of 1 s, mined at most (\d+) ms after their slot; (\d+) overrun/.exec(
+      /chain: (\d+) blocks in (\d+) slots of 2 s, mined at most (\d+) ms after their slot; (\d+) overrun/.exec(
         out,
       );
     expect(clock, out.slice(-2000)).not.toBeNull();
@@ -45,13 +46,18 @@ describe('npm run devnet -- --generation 1 --block-time 1 --subgraph-lag 2 --sce
     expect(blocks).toBeGreaterThanOrEqual(5);
     expect(blocks).toBeLessThanOrEqual(slots!);
     // Every block came within its own slot: the hook budget is half the block time.
-    expect(maxLateMs).toBeLessThan(1000);
+    expect(maxLateMs).toBeLessThan(2000);
 
     const last = out.trim().split('\n').at(-1) ?? '';
-    console.log(`devnet crash (block time 1 s, subgraph lag 2): ${last}`);
-    expect(last).toMatch(
-      /^liquidated=\d+ missed=\d+ late_blocks_max=\d+ gas_lost_wei=\d+ wasted_gas_wei=\d+ profit_wei=-?\d+$/,
-    );
+    console.log(`devnet crash (block time 2 s, subgraph lag 2): ${last}`);
+    const summary =
+      /^liquidated=(\d+) missed=(\d+) late_blocks_max=\d+ gas_lost_wei=(\d+) wasted_gas_wei=\d+ profit_wei=-?\d+$/.exec(
+        last,
+      );
+    expect(summary, out.slice(-2000)).not.toBeNull();
+    const [, liquidated, missed, lost] = summary!.map(Number);
+    expect(liquidated).toBeGreaterThan(0);
+    expect([missed, lost]).toEqual([0, 0]);
   }, 400_000);
 
   it('refuses a bad --block-time or --subgraph-lag before building anything', () => {
