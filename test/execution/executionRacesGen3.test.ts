@@ -1,6 +1,7 @@
 import type { Contract, TransactionReceipt } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Devnet } from '../../devnet/Devnet.js';
+import type { Devnet } from '../../devnet/Devnet.js';
+import { startGen3Devnet } from '../support/startGen3Devnet.js';
 import { startGraphHost, type GraphHost } from '../../devnet/graph-host/GraphHost.js';
 import { startRelay, type Relay } from '../../devnet/relay/startRelay.js';
 import { crashPrices } from '../../devnet/scenario/crashPrices.js';
@@ -21,13 +22,7 @@ let relay: Relay;
 let market: KeeperMarket;
 
 beforeAll(async () => {
-  devnet = await Devnet.start({
-    secondsPerBlock: SECONDS_PER_BLOCK,
-    genesisTimestampSec: 1_800_000_000,
-    generation: 3,
-    priceOracle: 'twap2d3ffd2',
-    twapWindowSec: 1800,
-  });
+  devnet = await startGen3Devnet(SECONDS_PER_BLOCK);
   requireDevnetBuild(devnet);
   market = await setUpKeeperMarket(devnet, { positions: 24, seed: 57, tradedPerFive: 5 });
   host = await startGraphHost({ rpcUrl: devnet.rpcUrl, chainId: devnet.chainId, pollIntervalMs: 10 });

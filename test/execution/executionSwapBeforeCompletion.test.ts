@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { Devnet } from '../../devnet/Devnet.js';
+import type { Devnet } from '../../devnet/Devnet.js';
+import { startGen3Devnet } from '../support/startGen3Devnet.js';
 import { callAtTimestamp } from '../../devnet/chain/callAtTimestamp.js';
 import { startGraphHost } from '../../devnet/graph-host/GraphHost.js';
 import { startRelay } from '../../devnet/relay/startRelay.js';
@@ -59,13 +60,7 @@ const logPath = (policyOn: boolean) =>
   join(tmpdir(), `swap-before-completion-${policyOn ? 'on' : 'off'}-${process.pid}.log`);
 
 async function crashRun(policyOn: boolean): Promise<CrashRun> {
-  const devnet = await Devnet.start({
-    secondsPerBlock: SECONDS_PER_BLOCK,
-    genesisTimestampSec: 1_800_000_000,
-    generation: 3,
-    priceOracle: 'twap2d3ffd2',
-    twapWindowSec: 1800,
-  });
+  const devnet = await startGen3Devnet(SECONDS_PER_BLOCK);
   try {
     requireDevnetBuild(devnet);
     const market = await setUpKeeperMarket(devnet, { positions: 24, seed: 57, tradedPerFive: 5 });

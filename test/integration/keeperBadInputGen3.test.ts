@@ -2,7 +2,8 @@ import { Writable } from 'node:stream';
 import { AbiCoder, keccak256, toBeHex } from 'ethers';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Devnet } from '../../devnet/Devnet.js';
+import type { Devnet } from '../../devnet/Devnet.js';
+import { startGen3Devnet } from '../support/startGen3Devnet.js';
 import { deployArtifact } from '../../devnet/deploy/deployCore.js';
 import { startGraphHost, type GraphHost } from '../../devnet/graph-host/GraphHost.js';
 import { contractLiquidatable } from '../../devnet/scenario/contractLiquidatable.js';
@@ -13,10 +14,8 @@ import { addLiquidity, createPool, movePrice } from '../../devnet/scenario/pools
 import { marginSwap } from '../../devnet/scenario/positions.js';
 import { deployToken } from '../../devnet/scenario/tokens.js';
 import { RpcClient } from '../../keeper/src/chain/RpcClient.js';
-import { loadConfig } from '../../keeper/src/config/loadConfig.js';
-import { SubgraphClient } from '../../keeper/src/ingest/SubgraphClient.js';
 import type { Address } from '../../keeper/src/model/types.js';
-import { KeeperMetrics } from '../../keeper/src/ops/KeeperMetrics.js';
+import { keeperCoreOnDevnet } from '../support/keeperCoreOnDevnet.js';
 import { KeeperCore, type BlockOutcome } from '../../keeper/src/run/KeeperCore.js';
 import { requireDevnetBuild } from '../graph-host/requireDevnetBuild.js';
 
@@ -35,29 +34,10 @@ let core: KeeperCore;
 const logLines: { level: number; msg: string; [key: string]: unknown }[] = [];
 
 beforeAll(async () => {
-  devnet = await Devnet.start({
-    secondsPerBlock: SECONDS_PER_BLOCK,
-    genesisTimestampSec: 1_800_000_000,
-    generation: 3,
-    priceOracle: 'twap2d3ffd2',
-    twapWindowSec: 1800,
-  });
+  devnet = await startGen3Devnet(SECONDS_PER_BLOCK);
   requireDevnetBuild(devnet);
   market = await setUpKeeperMarket(devnet, { positions: 30, seed: 41, tradedPerFive: 5 });
   host = await startGraphHost({ rpcUrl: devnet.rpcUrl, chainId: devnet.chainId, pollIntervalMs: 10 });
-  rpc = new RpcClient([devnet.rpcUrl], devnet.chainId);
-  const config = loadConfig({
-    flags: {
-      'chain-id': String(devnet.chainId),
-      'rpc-urls': devnet.rpcUrl,
-      'subgraph-url': host.url,
-      'margin-module': devnet.addresses.marginModule,
-      'block-time-sec': String(SECONDS_PER_BLOCK),
-      'subgraph.max-lag-blocks': '0',
-      'subgraph.head-wait-ms': '20000',
-      'ops.port': '0',
-    },
-  });
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
       for (const line of chunk.toString().split('\n'))
@@ -65,14 +45,7 @@ beforeAll(async () => {
       done();
     },
   });
-  core = new KeeperCore({
-    config,
-    rpc,
-    subgraph: new SubgraphClient(host.url, 10_000),
-    ourAddresses: ['0x0000000000000000000000000000000000000000' as Address],
-    log: pino({ level: 'info' }, sink),
-    metrics: new KeeperMetrics(),
-  });
+  ({ rpc, core } = keeperCoreOnDevnet(devnet, host.url, pino({ level: 'info' }, sink)));
 }, 300_000);
 
 afterAll(async () => {

@@ -1,5 +1,4 @@
 import { Interface, type Contract, type JsonRpcSigner } from 'ethers';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Devnet } from '../../devnet/Devnet.js';
 import { startGraphHost, type GraphHost } from '../../devnet/graph-host/GraphHost.js';
@@ -10,10 +9,7 @@ import {
   type KeeperMarket,
 } from '../../devnet/scenario/keeperMarket.js';
 import { RpcClient } from '../../keeper/src/chain/RpcClient.js';
-import { loadConfig } from '../../keeper/src/config/loadConfig.js';
-import { SubgraphClient } from '../../keeper/src/ingest/SubgraphClient.js';
-import type { Address } from '../../keeper/src/model/types.js';
-import { KeeperMetrics } from '../../keeper/src/ops/KeeperMetrics.js';
+import { keeperCoreOnDevnet } from '../support/keeperCoreOnDevnet.js';
 import { KeeperCore } from '../../keeper/src/run/KeeperCore.js';
 import { requireDevnetBuild } from '../graph-host/requireDevnetBuild.js';
 import { contractLiquidatable } from '../../devnet/scenario/contractLiquidatable.js';
@@ -76,27 +72,7 @@ beforeAll(async () => {
   requireDevnetBuild(devnet);
   market = await setUpKeeperMarket(devnet, { positions: POSITIONS, seed: 223 });
   host = await startGraphHost({ rpcUrl: devnet.rpcUrl, chainId: devnet.chainId, pollIntervalMs: 10 });
-  rpc = new RpcClient([devnet.rpcUrl], devnet.chainId);
-  const config = loadConfig({
-    flags: {
-      'chain-id': String(devnet.chainId),
-      'rpc-urls': devnet.rpcUrl,
-      'subgraph-url': host.url,
-      'margin-module': devnet.addresses.marginModule,
-      'block-time-sec': String(SECONDS_PER_BLOCK),
-      'subgraph.max-lag-blocks': '0',
-      'subgraph.head-wait-ms': '20000',
-      'ops.port': '0',
-    },
-  });
-  core = new KeeperCore({
-    config,
-    rpc,
-    subgraph: new SubgraphClient(host.url, 10_000),
-    ourAddresses: ['0x0000000000000000000000000000000000000000' as Address],
-    log: pino({ level: 'silent' }),
-    metrics: new KeeperMetrics(),
-  });
+  ({ rpc, core } = keeperCoreOnDevnet(devnet, host.url));
 }, 300_000);
 
 afterAll(async () => {

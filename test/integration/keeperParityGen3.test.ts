@@ -1,8 +1,8 @@
 import { Interface, type Contract, type JsonRpcSigner } from 'ethers';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callAtTimestamp } from '../../devnet/chain/callAtTimestamp.js';
-import { Devnet } from '../../devnet/Devnet.js';
+import type { Devnet } from '../../devnet/Devnet.js';
+import { startGen3Devnet } from '../support/startGen3Devnet.js';
 import { startGraphHost, type GraphHost } from '../../devnet/graph-host/GraphHost.js';
 import {
   randomPriceMove,
@@ -11,10 +11,7 @@ import {
   type KeeperMarket,
 } from '../../devnet/scenario/keeperMarket.js';
 import { RpcClient } from '../../keeper/src/chain/RpcClient.js';
-import { loadConfig } from '../../keeper/src/config/loadConfig.js';
-import { SubgraphClient } from '../../keeper/src/ingest/SubgraphClient.js';
-import type { Address } from '../../keeper/src/model/types.js';
-import { KeeperMetrics } from '../../keeper/src/ops/KeeperMetrics.js';
+import { keeperCoreOnDevnet } from '../support/keeperCoreOnDevnet.js';
 import { KeeperCore } from '../../keeper/src/run/KeeperCore.js';
 import { requireDevnetBuild } from '../graph-host/requireDevnetBuild.js';
 import { contractLiquidatable } from '../../devnet/scenario/contractLiquidatable.js';
@@ -78,38 +75,12 @@ async function checkParity(): Promise<Set<bigint>> {
 }
 
 beforeAll(async () => {
-  devnet = await Devnet.start({
-    secondsPerBlock: SECONDS_PER_BLOCK,
-    genesisTimestampSec: 1_800_000_000,
-    generation: 3,
-    priceOracle: 'twap2d3ffd2',
-    twapWindowSec: 1800,
-  });
+  devnet = await startGen3Devnet(SECONDS_PER_BLOCK);
   requireDevnetBuild(devnet);
   market = await setUpKeeperMarket(devnet, { positions: POSITIONS, seed: 223, tradedPerFive: 3 });
   expect(market.twapWindowSec).toBe(1800);
   host = await startGraphHost({ rpcUrl: devnet.rpcUrl, chainId: devnet.chainId, pollIntervalMs: 10 });
-  rpc = new RpcClient([devnet.rpcUrl], devnet.chainId);
-  const config = loadConfig({
-    flags: {
-      'chain-id': String(devnet.chainId),
-      'rpc-urls': devnet.rpcUrl,
-      'subgraph-url': host.url,
-      'margin-module': devnet.addresses.marginModule,
-      'block-time-sec': String(SECONDS_PER_BLOCK),
-      'subgraph.max-lag-blocks': '0',
-      'subgraph.head-wait-ms': '20000',
-      'ops.port': '0',
-    },
-  });
-  core = new KeeperCore({
-    config,
-    rpc,
-    subgraph: new SubgraphClient(host.url, 10_000),
-    ourAddresses: ['0x0000000000000000000000000000000000000000' as Address],
-    log: pino({ level: 'silent' }),
-    metrics: new KeeperMetrics(),
-  });
+  ({ rpc, core } = keeperCoreOnDevnet(devnet, host.url));
 }, 300_000);
 
 afterAll(async () => {
