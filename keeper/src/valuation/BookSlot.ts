@@ -35,6 +35,22 @@ export interface BookPair {
   slots: BookSlot[];
   /** How many slots really use it; the pair is dropped at zero and compacted when mostly stale. */
   users: number;
+  /** How many of them hold quotes priced at `price` (the others are bounded): a moving price is kept only for them. */
+  exactUsers: number;
+  /**
+   * The pair's TWAP rate bounds over every second from `boundsFrom` on while its pools have no event (NaN: not
+   * worked out since the last event): `lo`/`hi` bracket the rate at every such second, `priced` says the oracle
+   * prices the pair at each of them (some tier serves the window from `boundsFrom`), `boundable` that the bounds
+   * exist at all (2d3ffd2, rings mirrored).
+   */
+  boundsFrom: number;
+  lo: number;
+  hi: number;
+  priced: boolean;
+  boundable: boolean;
+  /** A price at `lazyAt` for bounded positions' exact checks, kept apart from `price` (the quotes' price). */
+  lazyAt: bigint | null;
+  lazyPrice: PairPrice | null;
 }
 
 /**
@@ -69,6 +85,12 @@ export class BookSlot implements DebtLine {
   time: bigint | null = null;
   timeIsBound = false;
   from = 0n;
+  /**
+   * Valued by bounds rather than quotes (TWAP 2d3ffd2): the value is worked out exactly only when the queue's bound
+   * comes due or someone asks. `floats` then holds Number(balance) per asset, base first.
+   */
+  bounded = false;
+  floats: Float64Array | undefined = undefined;
 
   constructor(
     readonly index: number,

@@ -14,12 +14,14 @@ import { IndexedMinHeap } from './IndexedMinHeap.js';
 import { liquidationTime } from './liquidationTime.js';
 import { liquidationTimeBound } from './liquidationTimeBound.js';
 import { monotoneUntil } from './monotoneUntil.js';
-import type { OracleModel } from './OracleModel.js';
+import type { OracleModel, PairPrice } from './OracleModel.js';
 import { poolAddressPairs, PoolIndex } from './PoolIndex.js';
 import { REVERTED } from './QuoteResult.js';
 import { wrapUint } from './wrapUint.js';
-import { TwapModel } from './TwapModel.js';
-import { firstLiquidatableSecond, positionValue } from './twapSteps.js';
+import { TwapModel, type TwapPrice } from './TwapModel.js';
+import { twapRateBounds } from './twapRateBounds.js';
+import { firstLiquidatableSecond, positionValue, twapTickRange } from './twapSteps.js';
+import { observedPool } from './twapViews.js';
 
 /** What changed since the last update; states replace the stored ones whole (never mutate a state once given). */
 export interface ValuationChanges {
@@ -140,7 +142,9 @@ export class ValuationBook {
       slot.work = 0;
       if (slot.status === SlotStatus.Free) continue;
       if (work & SlotWork.Structure) this.rebuild(slot, timestampSec);
-      else if (work & SlotWork.Quotes) this.requote(slot, timestampSec, (work & SlotWork.Time) === 0);
+      else if (slot.bounded) {
+        if (!this.certify(slot, timestampSec, false)) this.rebuild(slot, timestampSec);
+      } else if (work & SlotWork.Quotes) this.requote(slot, timestampSec, (work & SlotWork.Time) === 0);
       else if (slot.status === SlotStatus.Valued) this.file(slot, timestampSec);
     }
     this.dirtyList.length = 0;
@@ -160,13 +164,18 @@ export class ValuationBook {
   candidates(nextBlockTimestampSec: bigint): bigint[] {
     const ts = nextBlockTimestampSec;
     if (this.clockSec !== null && ts < this.clockSec) {
-      for (const slot of this.slots) if (slot.status === SlotStatus.Valued) this.file(slot, ts);
+      for (const slot of this.slots) {
+        if (slot.status !== SlotStatus.Valued) continue;
+        if (!slot.bounded) this.file(slot, ts);
+        else if (!this.certify(slot, ts, false)) this.queueAt(slot, ts);
+      }
     }
     if (this.clockSec === null || ts < this.clockSec) this.clockSec = ts;
     if (ts > this.clockSec) return this.lookAhead(ts);
     for (let at = this.notDue.peekKey(); at !== undefined && at <= ts; at = this.notDue.peekKey()) {
       const slot = this.slots[this.notDue.peekId()!]!;
-      if (debtOnLine(slot, ts) > slot.value) this.enterDue(slot, ts);
+      if (slot.bounded) this.checkBounded(slot, ts);
+      else if (debtOnLine(slot, ts) > slot.value) this.enterDue(slot, ts);
       else this.retime(slot, ts);
     }
     for (
@@ -175,7 +184,8 @@ export class ValuationBook {
       until = this.dueUntil.peekKey()
     ) {
       const slot = this.slots[this.dueUntil.peekId()!]!;
-      if (debtOnLine(slot, ts) > slot.value) this.dueUntil.set(slot.index, monotoneUntil(slot, ts));
+      if (slot.bounded) this.checkBounded(slot, ts);
+      else if (debtOnLine(slot, ts) > slot.value) this.dueUntil.set(slot.index, monotoneUntil(slot, ts));
       else this.retime(slot, ts);
     }
     return this.dueIds.slice();
@@ -184,12 +194,11 @@ export class ValuationBook {
   private lookAhead(ts: bigint): bigint[] {
     const out: bigint[] = [];
     for (const slot of this.dueSlots) {
-      if (this.dueUntil.keyOf(slot.index)! >= ts || debtOnLine(slot, ts) > slot.value)
-        out.push(slot.positionId);
+      if (this.dueUntil.keyOf(slot.index)! >= ts || this.liquidatableAt(slot, ts)) out.push(slot.positionId);
     }
     for (const index of this.notDue.atMost(ts)) {
       const slot = this.slots[index]!;
-      if (debtOnLine(slot, ts) > slot.value) out.push(slot.positionId);
+      if (this.liquidatableAt(slot, ts)) out.push(slot.positionId);
     }
     return out;
   }
@@ -201,6 +210,18 @@ export class ValuationBook {
     if (slot.status === SlotStatus.Reverts) return { kind: 'reverts', reason: slot.reason };
     if (slot.status !== SlotStatus.Valued) return { kind: 'unvalued', reason: slot.reason };
     const debt = debtOnLine(slot, timestampSec);
+    if (slot.bounded) {
+      const value = this.exactValue(slot, timestampSec);
+      if (value === null) return { kind: 'reverts', reason: this.revertReason(slot, timestampSec) };
+      const liquidatable = value < debt;
+      return {
+        kind: 'valued',
+        debt,
+        value,
+        liquidatable,
+        liquidatableAtSec: liquidatable ? timestampSec : liquidationTime(slot, value, timestampSec),
+      };
+    }
     return {
       kind: 'valued',
       debt,
@@ -223,7 +244,11 @@ export class ValuationBook {
    */
   assetQuotes(positionId: bigint): readonly bigint[] | undefined {
     const slot = this.slotOf.get(positionId);
-    return slot?.status === SlotStatus.Valued ? slot.quotes : undefined;
+    if (slot?.status !== SlotStatus.Valued) return undefined;
+    if (!slot.bounded) return slot.quotes;
+    const model = slot.oracle!.model!;
+    const at = this.clockSec ?? 0n;
+    return slot.pairs!.map((pair, i) => model.amountOut(this.priceAt(pair, at), slot.balances[i + 1] ?? 0n));
   }
 
   /**
@@ -285,7 +310,8 @@ export class ValuationBook {
 
   /** The TWAP sqrt price the oracle uses for the position's asset `assetIndex`; null when not a TWAP price. */
   twapSqrtPrice(positionId: bigint, assetIndex: number): bigint | null {
-    const price = this.slotOf.get(positionId)?.pairs?.[assetIndex - 1]?.price as
+    const pair = this.slotOf.get(positionId)?.pairs?.[assetIndex - 1];
+    const price = (pair && this.priceAt(pair, this.clockSec ?? 0n)) as
       { pair?: { sqrtPriceX96?: { ok: boolean; value?: bigint } } } | undefined;
     const sqrt = price?.pair?.sqrtPriceX96;
     return sqrt?.ok && sqrt.value !== undefined ? sqrt.value : null;
@@ -293,7 +319,8 @@ export class ValuationBook {
 
   /** The pool the order's oracle would price (and `liquidate` swap) the position's asset `assetIndex` through. */
   pricingPool(positionId: bigint, assetIndex: number): Address | null {
-    const price = this.slotOf.get(positionId)?.pairs?.[assetIndex - 1]?.price;
+    const pair = this.slotOf.get(positionId)?.pairs?.[assetIndex - 1];
+    const price = pair && this.priceAt(pair, this.clockSec ?? 0n);
     return (price as { pool?: Address | null } | undefined)?.pool ?? null;
   }
 
@@ -330,13 +357,20 @@ export class ValuationBook {
     }
     for (const pair of touched) {
       const model = pair.oracle.model!;
+      // Bounds and exact prices held for bounded positions assumed these pools would not change.
+      pair.boundsFrom = NaN;
+      pair.lazyAt = null;
+      pair.lazyPrice = null;
       // A TWAP price is the one at the update's second; other models ignore the time.
       const price = model.price(this.pools, pair.buy, pair.sell, this.clockSec ?? undefined);
       const same = model.samePrice(pair.price, price);
       pair.price = price;
-      if (same) continue;
-      pair.changedAt = this.updateNumber;
-      for (const slot of pair.slots) if (slot.pairs?.includes(pair)) this.markDirty(slot, SlotWork.Quotes);
+      if (!same) pair.changedAt = this.updateNumber;
+      for (const slot of pair.slots) {
+        if (!slot.pairs?.includes(pair)) continue;
+        if (slot.bounded) this.markDirty(slot, SlotWork.Time);
+        else if (!same) this.markDirty(slot, SlotWork.Quotes);
+      }
     }
     return touched.length;
   }
@@ -353,7 +387,8 @@ export class ValuationBook {
       if (!model?.pricesMoveWithTime) continue;
       for (const bySell of oracle.pairs.values()) {
         for (const pair of bySell.values()) {
-          if (pair.repricedAt === this.updateNumber) continue;
+          // Bounded positions need no price at every second; the pair is priced again when an exact user comes.
+          if (pair.exactUsers === 0 || pair.repricedAt === this.updateNumber) continue;
           pair.repricedAt = this.updateNumber;
           count += 1;
           const price = model.price(this.pools, pair.buy, pair.sell, this.clockSec ?? undefined);
@@ -433,15 +468,28 @@ export class ValuationBook {
     let bySell = oracle.pairs.get(base);
     if (!bySell) oracle.pairs.set(base, (bySell = new Map()));
     const pairs: BookPair[] = new Array<BookPair>(assets.length - 1);
-    const quotes: bigint[] = new Array<bigint>(assets.length - 1);
-    let value = balances[0] ?? 0n;
-    let reverted = -1;
     for (let i = 1; i < assets.length; i++) {
       const sell = assets[i]!;
       const pair = bySell.get(sell) ?? this.addPair(oracle, model, bySell, base, sell);
       pair.slots.push(slot);
       pair.users += 1;
       pairs[i - 1] = pair;
+    }
+    slot.pairs = pairs;
+    if (model instanceof TwapModel && model.kind === 'twap-2d3ffd2' && boundableAmounts(balances)) {
+      slot.bounded = true;
+      slot.floats = Float64Array.from(balances, Number);
+      if (this.certify(slot, timestampSec, false)) return;
+      slot.bounded = false;
+      slot.floats = undefined;
+    }
+    const quotes: bigint[] = new Array<bigint>(assets.length - 1);
+    let value = balances[0] ?? 0n;
+    let reverted = -1;
+    for (let i = 1; i < assets.length; i++) {
+      const pair = pairs[i - 1]!;
+      pair.exactUsers += 1;
+      if (model.pricesMoveWithTime) this.priceNow(pair, timestampSec);
       const quote = model.amountOut(pair.price, balances[i] ?? 0n);
       quotes[i - 1] = quote;
       if (quote === REVERTED) {
@@ -450,7 +498,6 @@ export class ValuationBook {
         value += quote;
       }
     }
-    slot.pairs = pairs;
     slot.quotes = quotes;
     this.settle(slot, reverted, wrapUint(value), timestampSec, false);
   }
@@ -550,6 +597,175 @@ export class ValuationBook {
     else this.notDue.set(slot.index, at);
   }
 
+  /**
+   * Files a bounded position under the last second its value at its pairs' least rates still covers its debt (at
+   * or after `ts`; after it when `afterTs`, the position being known not liquidatable at `ts`). False when a pair
+   * cannot be bounded from `ts` on (no 2d3ffd2 bounds, or some second without a price): value it by quotes then.
+   */
+  private certify(slot: BookSlot, ts: bigint, afterTs: boolean): boolean {
+    const pairs = slot.pairs!;
+    const floats = slot.floats!;
+    if (ts < slot.createdAtSec) return false; // Δt wraps before createdAt: the debt bound does not apply
+    const from = Number(ts);
+    let sum = floats[0]!;
+    for (let i = 0; i < pairs.length; i++) {
+      const pair = pairs[i]!;
+      if (!this.boundsOf(pair, from)) return false;
+      sum += floats[i + 1]! * pair.lo;
+    }
+    // Each quote is above lo·a − 1; the margin covers the float sum's roundings.
+    const lower = sum * (1 - FLOAT_MARGIN) - pairs.length;
+    const first = afterTs ? from + 1 : from;
+    const key = safeUntil(slot, lower, from);
+    this.leaveDue(slot);
+    slot.status = SlotStatus.Valued;
+    slot.value = 0n;
+    slot.time = null;
+    slot.timeIsBound = true;
+    slot.from = ts;
+    this.notDue.setFloat(slot.index, key > first ? key : first);
+    return true;
+  }
+
+  /** A bounded position whose bound came due (or whose due stretch ended): the exact value at `ts` decides. */
+  private checkBounded(slot: BookSlot, ts: bigint): void {
+    const value = this.exactValue(slot, ts);
+    if (value !== null && debtOnLine(slot, ts) > value) {
+      if (slot.dueIndex === 0) this.enterDue(slot, ts);
+      this.dueUntil.set(slot.index, this.dueThrough(slot, ts));
+      return;
+    }
+    if (!this.certify(slot, ts, true)) this.queueAt(slot, ts + 1n);
+  }
+
+  /**
+   * The last second a bounded position liquidatable at `ts` surely stays so: while debt does not fall
+   * (`monotoneUntil`), if even its pairs' greatest rates keep its value under today's debt and every pair is priced
+   * throughout (no revert can come); `ts` itself when that cannot be shown, so that the next call checks again.
+   */
+  private dueThrough(slot: BookSlot, ts: bigint): bigint {
+    const pairs = slot.pairs!;
+    const floats = slot.floats!;
+    const from = Number(ts);
+    let sum = floats[0]!;
+    for (let i = 0; i < pairs.length; i++) {
+      const pair = pairs[i]!;
+      if (!this.boundsOf(pair, from)) return ts;
+      sum += floats[i + 1]! * pair.hi;
+    }
+    const upper = sum * (1 + FLOAT_MARGIN) + 1;
+    if (Number(debtOnLine(slot, ts)) * (1 - FLOAT_MARGIN) <= upper) return ts;
+    const until = monotoneUntil(slot, ts);
+    const horizon = ts + BigInt(TICK_RANGE_HORIZON_SEC);
+    return until < horizon ? until : horizon;
+  }
+
+  /** Queues a position to be checked exactly at `at` (not due meanwhile). */
+  private queueAt(slot: BookSlot, at: bigint): void {
+    this.leaveDue(slot);
+    this.notDue.set(slot.index, at);
+  }
+
+  private liquidatableAt(slot: BookSlot, ts: bigint): boolean {
+    if (!slot.bounded) return debtOnLine(slot, ts) > slot.value;
+    const value = this.exactValue(slot, ts);
+    return value !== null && debtOnLine(slot, ts) > value;
+  }
+
+  /** `getPositionStatus`'s value at `ts` from the pairs' exact prices there; null when a quote reverts. */
+  private exactValue(slot: BookSlot, ts: bigint): bigint | null {
+    const model = slot.oracle!.model!;
+    const pairs = slot.pairs!;
+    let value = slot.balances[0] ?? 0n;
+    for (let i = 0; i < pairs.length; i++) {
+      const quote = model.amountOut(this.priceAt(pairs[i]!, ts), slot.balances[i + 1] ?? 0n);
+      if (quote === REVERTED) return null;
+      value += quote;
+    }
+    return wrapUint(value);
+  }
+
+  private revertReason(slot: BookSlot, ts: bigint): string {
+    const model = slot.oracle!.model!;
+    const pairs = slot.pairs!;
+    for (let i = 0; i < pairs.length; i++) {
+      const pair = pairs[i]!;
+      const price = this.priceAt(pair, ts);
+      if (model.amountOut(price, slot.balances[i + 1] ?? 0n) === REVERTED)
+        return `getAmountOut(${pair.buy}, ${pair.sell}): ${price.revert ?? 'division-by-zero'}`;
+    }
+    return 'reverts';
+  }
+
+  /** The pair's price at `ts`: its quotes' price when that is the one, else one kept aside for exact checks. */
+  private priceAt(pair: BookPair, ts: bigint): PairPrice {
+    const model = pair.oracle.model!;
+    if (!model.pricesMoveWithTime || (pair.price as TwapPrice).atSec === ts) return pair.price;
+    if (pair.lazyAt !== ts || pair.lazyPrice === null) {
+      pair.lazyPrice = model.price(this.pools, pair.buy, pair.sell, ts);
+      pair.lazyAt = ts;
+    }
+    return pair.lazyPrice;
+  }
+
+  /** Brings a moving price up to `ts` for a position about to be quoted at it; its other quoters follow. */
+  private priceNow(pair: BookPair, ts: bigint): void {
+    if ((pair.price as TwapPrice).atSec === ts) return;
+    const model = pair.oracle.model!;
+    const price = model.price(this.pools, pair.buy, pair.sell, ts);
+    const same = model.samePrice(pair.price, price);
+    pair.price = price;
+    pair.repricedAt = this.updateNumber;
+    if (same) return;
+    pair.changedAt = this.updateNumber;
+    for (const slot of pair.slots)
+      if (!slot.bounded && slot.quotes && slot.pairs?.includes(pair)) this.markDirty(slot, SlotWork.Quotes);
+  }
+
+  /** Works out the pair's rate bounds from `from` on if not done yet; true when they exist and it is always priced. */
+  private boundsOf(pair: BookPair, from: number): boolean {
+    if (pair.boundsFrom !== from) this.computeBounds(pair, from);
+    return pair.boundable && pair.priced;
+  }
+
+  private computeBounds(pair: BookPair, from: number): void {
+    pair.boundsFrom = from;
+    pair.boundable = false;
+    pair.priced = false;
+    let lo = Infinity;
+    let hi = 0;
+    const model = pair.oracle.model;
+    if (!(model instanceof TwapModel) || model.kind !== 'twap-2d3ffd2') return;
+    const { buy, sell } = pair;
+    const s = sell.toLowerCase();
+    // The finder's requires revert at every second: such a pair is never priced.
+    if (s === buy.toLowerCase() || s === ZERO_ADDRESS || buy.toLowerCase() === ZERO_ADDRESS) return;
+    const window = model.profile.twapWindow;
+    for (const fee of model.profile.feeTiers) {
+      const state = this.pools.get(buy, sell, fee);
+      if (!state) continue;
+      const observed = observedPool(state);
+      if (!observed) return; // not mirrored: the quote path reports it
+      let range: ReturnType<typeof twapTickRange>;
+      try {
+        range = twapTickRange(observed, window, from);
+      } catch {
+        return; // a write after `from` (the clock went back): no bounds from there
+      }
+      if (range === null) continue;
+      const sellIsToken0 = s === state.token0.toLowerCase() || s === state.token0Erc223.toLowerCase();
+      const atMin = twapRateBounds(range.min, sellIsToken0);
+      const atMax = twapRateBounds(range.max, sellIsToken0);
+      if (!atMin || !atMax) return;
+      lo = Math.min(lo, atMin.lo, atMax.lo);
+      hi = Math.max(hi, atMin.hi, atMax.hi);
+      if (range.eligibleAt <= from) pair.priced = true;
+    }
+    pair.lo = lo;
+    pair.hi = hi;
+    pair.boundable = true;
+  }
+
   private unqueue(slot: BookSlot): void {
     this.notDue.delete(slot.index);
     this.leaveDue(slot);
@@ -611,10 +827,13 @@ export class ValuationBook {
     if (!pairs) return;
     for (const pair of pairs) {
       pair.users -= 1;
+      if (!slot.bounded) pair.exactUsers -= 1;
       if (pair.users === 0) this.dropPair(pair);
       else if (pair.slots.length > 2 * pair.users + 16) this.compact(pair, slot);
     }
     slot.pairs = undefined;
+    slot.bounded = false;
+    slot.floats = undefined;
   }
 
   /** Keeps each slot that still uses the pair once; `leaving` is about to stop using it. */
@@ -672,6 +891,14 @@ export class ValuationBook {
       repricedAt: this.updateNumber,
       slots: [],
       users: 0,
+      exactUsers: 0,
+      boundsFrom: NaN,
+      lo: 0,
+      hi: 0,
+      priced: false,
+      boundable: false,
+      lazyAt: null,
+      lazyPrice: null,
     };
     bySell.set(sell, pair);
     if (model.readsPools) {
@@ -715,6 +942,43 @@ function slopeFloat(model: DebtModel, initialBalance: bigint, interest: bigint):
   const product = Number(initialBalance) * Number(interest);
   if (model === 'gen1' && product < 2 ** 250) return product;
   return Number(debtSlope(model, initialBalance, interest));
+}
+
+const ZERO_ADDRESS = '0x0000000000000000000000000000000000000000';
+/** Relative margin on float sums of products: far above their roundings (a few 2^-53 each). */
+const FLOAT_MARGIN = 2 ** -40;
+/** Tick ranges assume the pools' uint32 clocks wrap at most once: bounds look no further than this. */
+const TICK_RANGE_HORIZON_SEC = 2 ** 30;
+const MAX_BOUNDED_BASE = 1n << 200n;
+const MAX_BOUNDED_AMOUNT = 1n << 96n;
+const SHRINK = 1 - 1e-14;
+
+/**
+ * Amounts for which 2d3ffd2's quotes are floor(c·a) without a revert at any tick (mulDiv cannot overflow below
+ * 2^96, a zero amount reverts) and the value's sum cannot wrap: the bounds then hold at every price.
+ */
+function boundableAmounts(balances: readonly bigint[]): boolean {
+  if ((balances[0] ?? 0n) >= MAX_BOUNDED_BASE) return false;
+  for (let i = 1; i < balances.length; i++) {
+    const amount = balances[i]!;
+    if (amount <= 0n || amount >= MAX_BOUNDED_AMOUNT) return false;
+  }
+  return true;
+}
+
+/**
+ * The last second from `from` on up to which the debt surely stays at or below `lower` (a float under the value
+ * at every second): debt(Δt) ≤ ib + slope·Δt / D, as reducing modulo 2^256 never increases a number, so every
+ * Δt ≤ (lower − ib)·D / slope is safe. `from` itself when nothing can be said (then it is checked exactly).
+ */
+function safeUntil(slot: BookSlot, lower: number, from: number): number {
+  const horizon = from + TICK_RANGE_HORIZON_SEC;
+  const gap = lower - Number(slot.initialBalance) * (1 + FLOAT_MARGIN);
+  if (!(gap >= 0)) return from;
+  if (slot.slopeFloat <= 0) return horizon;
+  const elapsed = Math.floor(((gap * Number(slot.divisor)) / slot.slopeFloat) * SHRINK);
+  const at = Number(slot.createdAtSec) + elapsed;
+  return at < horizon ? at : horizon;
 }
 
 function inIndexOrder(slots: readonly BookSlot[]): boolean {
