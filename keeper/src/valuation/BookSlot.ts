@@ -90,7 +90,7 @@ export class BookSlot implements DebtLine {
    * comes due or someone asks. `floats` then holds Number(balance) per asset, base first.
    */
   bounded = false;
-  floats: Float64Array | undefined = undefined;
+  floats: number[] | undefined = undefined;
 
   constructor(
     readonly index: number,

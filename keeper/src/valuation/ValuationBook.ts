@@ -366,10 +366,17 @@ export class ValuationBook {
       const same = model.samePrice(pair.price, price);
       pair.price = price;
       if (!same) pair.changedAt = this.updateNumber;
+      const from = this.clockSec === null ? NaN : Number(this.clockSec);
+      // The pair's new least rate from now on; positions whose trigger it does not reach keep their filing.
+      const lo = pair.oracle.model instanceof TwapModel && this.boundsOf(pair, from) ? pair.lo : -Infinity;
       for (const slot of pair.slots) {
-        if (!slot.pairs?.includes(pair)) continue;
-        if (slot.bounded) this.markDirty(slot, SlotWork.Time);
-        else if (!same) this.markDirty(slot, SlotWork.Quotes);
+        const at = slot.pairs ? slot.pairs.indexOf(pair) : -1;
+        if (at < 0) continue;
+        if (slot.bounded) {
+          const floats = slot.floats!;
+          if (slot.dueIndex > 0 || floats[slot.pairs!.length + 1 + at]! > lo)
+            this.markDirty(slot, SlotWork.Time);
+        } else if (!same) this.markDirty(slot, SlotWork.Quotes);
       }
     }
     return touched.length;
@@ -478,7 +485,10 @@ export class ValuationBook {
     slot.pairs = pairs;
     if (model instanceof TwapModel && model.kind === 'twap-2d3ffd2' && boundableAmounts(balances)) {
       slot.bounded = true;
-      slot.floats = Float64Array.from(balances, Number);
+      // Balances as floats, then one trigger rate per pair (set when filed).
+      const floats: number[] = new Array<number>(2 * balances.length - 1).fill(0);
+      for (let i = 0; i < balances.length; i++) floats[i] = Number(balances[i]!);
+      slot.floats = floats;
       if (this.certify(slot, timestampSec, false)) return;
       slot.bounded = false;
       slot.floats = undefined;
@@ -616,7 +626,16 @@ export class ValuationBook {
     // Each quote is above lo·a − 1; the margin covers the float sum's roundings.
     const lower = sum * (1 - FLOAT_MARGIN) - pairs.length;
     const first = afterTs ? from + 1 : from;
-    const key = safeUntil(slot, lower, from);
+    // Filed with a reserve of RESERVE·lower when that still leaves time: a pool event then disturbs the filing
+    // only if it takes a pair's least rate below the position's trigger for it (its share of the reserve);
+    // otherwise without one, and any event on its pairs re-files it.
+    const n = pairs.length;
+    let key = safeUntil(slot, lower * (1 - RESERVE), from);
+    const reserved = key > first;
+    if (!reserved) key = safeUntil(slot, lower, from);
+    const share = ((RESERVE * lower) / n) * (1 - FLOAT_MARGIN);
+    for (let i = 0; i < n; i++)
+      floats[n + 1 + i] = reserved ? pairs[i]!.lo - share / floats[i + 1]! : Infinity;
     this.leaveDue(slot);
     slot.status = SlotStatus.Valued;
     slot.value = 0n;
@@ -934,13 +953,14 @@ export class ValuationBook {
 }
 
 /**
- * Number(slope) for the bound's estimate. Where ib·r cannot wrap, the float product is within a few ulps of it
- * (far inside the bound's margin) and spares two bigint operations per position; gen 2 floors by 10000 first,
- * which a float cannot follow closely enough for a small slope, so it takes the exact slope.
+ * Number(slope) for the bound's estimate, or a little above it. Where ib·r cannot wrap, the float product is within
+ * a few ulps of it (far inside the bound's margin) and spares two bigint operations per position. Gen 2 floors by
+ * 10000 first: the float quotient is then at or above the exact slope up to those ulps, which only makes the bound
+ * earlier (a bound it stays), if less tight for a slope of a few units.
  */
 function slopeFloat(model: DebtModel, initialBalance: bigint, interest: bigint): number {
   const product = Number(initialBalance) * Number(interest);
-  if (model === 'gen1' && product < 2 ** 250) return product;
+  if (product < 2 ** 250) return model === 'gen1' ? product : product / 10_000;
   return Number(debtSlope(model, initialBalance, interest));
 }
 
@@ -952,6 +972,8 @@ const TICK_RANGE_HORIZON_SEC = 2 ** 30;
 const MAX_BOUNDED_BASE = 1n << 200n;
 const MAX_BOUNDED_AMOUNT = 1n << 96n;
 const SHRINK = 1 - 1e-14;
+/** The share of a bounded position's least value kept in reserve against its pairs' future pool events. */
+const RESERVE = 0.01;
 
 /**
  * Amounts for which 2d3ffd2's quotes are floor(c·a) without a revert at any tick (mulDiv cannot overflow below
