@@ -51,6 +51,8 @@ export interface BookPair {
   /** A price at `lazyAt` for bounded positions' exact checks, kept apart from `price` (the quotes' price). */
   lazyAt: bigint | null;
   lazyPrice: PairPrice | null;
+  /** Rate bounds over a few minutes from `from`, for positions near the line (null: none since the last event). */
+  short: { readonly from: number; readonly lo: number; readonly hi: number; readonly priced: boolean } | null;
 }
 
 /**

@@ -361,6 +361,7 @@ export class ValuationBook {
       pair.boundsFrom = NaN;
       pair.lazyAt = null;
       pair.lazyPrice = null;
+      pair.short = null;
       // A TWAP price is the one at the update's second; other models ignore the time.
       const price = model.price(this.pools, pair.buy, pair.sell, this.clockSec ?? undefined);
       const same = model.samePrice(pair.price, price);
@@ -651,10 +652,55 @@ export class ValuationBook {
     const value = this.exactValue(slot, ts);
     if (value !== null && debtOnLine(slot, ts) > value) {
       if (slot.dueIndex === 0) this.enterDue(slot, ts);
-      this.dueUntil.set(slot.index, this.dueThrough(slot, ts));
+      let until = this.dueThrough(slot, ts);
+      if (until === ts) until = this.dueThroughShort(slot, ts);
+      this.dueUntil.set(slot.index, until);
       return;
     }
-    if (!this.certify(slot, ts, true)) this.queueAt(slot, ts + 1n);
+    if (!this.certify(slot, ts, true)) return this.queueAt(slot, ts + 1n);
+    // Near the line the whole future's least rates say little; the next few minutes' say more.
+    if (this.notDue.keyOf(slot.index)! <= ts + 1n) this.certifyShort(slot, ts);
+  }
+
+  /** `dueThrough` from the pairs' rates over the next SHORT_HORIZON_SEC only. */
+  private dueThroughShort(slot: BookSlot, ts: bigint): bigint {
+    const pairs = slot.pairs!;
+    const floats = slot.floats!;
+    const from = Number(ts);
+    let sum = floats[0]!;
+    for (let i = 0; i < pairs.length; i++) {
+      const range = this.shortRange(pairs[i]!, from);
+      if (range === null) return ts;
+      sum += floats[i + 1]! * range.hi;
+    }
+    const upper = sum * (1 + FLOAT_MARGIN) + 1;
+    if (Number(debtOnLine(slot, ts)) * (1 - FLOAT_MARGIN) <= upper) return ts;
+    const until = monotoneUntil(slot, ts);
+    const horizon = ts + BigInt(SHORT_HORIZON_SEC);
+    return until < horizon ? until : horizon;
+  }
+
+  /**
+   * Files a position known not liquidatable at `ts` under the last second its value at its pairs' least rates over
+   * the next SHORT_HORIZON_SEC covers its debt, when that is later than `ts + 1`; with no reserve, so that any
+   * event on its pairs re-files it.
+   */
+  private certifyShort(slot: BookSlot, ts: bigint): void {
+    const pairs = slot.pairs!;
+    const floats = slot.floats!;
+    const from = Number(ts);
+    const n = pairs.length;
+    let sum = floats[0]!;
+    for (let i = 0; i < n; i++) {
+      const range = this.shortRange(pairs[i]!, from);
+      if (range === null) return;
+      sum += floats[i + 1]! * range.lo;
+    }
+    const lower = sum * (1 - FLOAT_MARGIN) - n;
+    const until = Math.min(safeUntil(slot, lower, from), from + SHORT_HORIZON_SEC);
+    if (until <= from + 1) return;
+    for (let i = 0; i < n; i++) floats[n + 1 + i] = Infinity;
+    this.notDue.setFloat(slot.index, until);
   }
 
   /**
@@ -663,6 +709,7 @@ export class ValuationBook {
    * throughout (no revert can come); `ts` itself when that cannot be shown, so that the next call checks again.
    */
   private dueThrough(slot: BookSlot, ts: bigint): bigint {
+    if (slot.pairs!.length === 0) return monotoneUntil(slot, ts);
     const pairs = slot.pairs!;
     const floats = slot.floats!;
     const from = Number(ts);
@@ -748,41 +795,60 @@ export class ValuationBook {
   }
 
   private computeBounds(pair: BookPair, from: number): void {
+    const range = this.rateRange(pair, from, Infinity);
     pair.boundsFrom = from;
-    pair.boundable = false;
-    pair.priced = false;
+    pair.boundable = range !== null;
+    pair.priced = range?.priced ?? false;
+    pair.lo = range?.lo ?? Infinity;
+    pair.hi = range?.hi ?? 0;
+  }
+
+  /** The pair's rate bounds over [from, from + SHORT_HORIZON_SEC] (kept per second asked); null: none. */
+  private shortRange(pair: BookPair, from: number): RateRange | null {
+    const cached = pair.short;
+    if (cached !== null && cached.from === from) return cached.priced ? cached : null;
+    const range = this.rateRange(pair, from, from + SHORT_HORIZON_SEC);
+    pair.short = range ?? { from, lo: Infinity, hi: 0, priced: false };
+    return range?.priced ? range : null;
+  }
+
+  /**
+   * Floats bracketing the pair's 2d3ffd2 rate at every second of [from, to] with no pool event, and whether some tier
+   * serves the window at `from` (then at every later second: the oracle prices the pair throughout); null when no
+   * bounds exist (another model, a ring not mirrored, a write after `from`).
+   */
+  private rateRange(pair: BookPair, from: number, to: number): RateRange | null {
     let lo = Infinity;
     let hi = 0;
+    let priced = false;
     const model = pair.oracle.model;
-    if (!(model instanceof TwapModel) || model.kind !== 'twap-2d3ffd2') return;
+    if (!(model instanceof TwapModel) || model.kind !== 'twap-2d3ffd2') return null;
     const { buy, sell } = pair;
     const s = sell.toLowerCase();
     // The finder's requires revert at every second: such a pair is never priced.
-    if (s === buy.toLowerCase() || s === ZERO_ADDRESS || buy.toLowerCase() === ZERO_ADDRESS) return;
+    if (s === buy.toLowerCase() || s === ZERO_ADDRESS || buy.toLowerCase() === ZERO_ADDRESS) return null;
     const window = model.profile.twapWindow;
     for (const fee of model.profile.feeTiers) {
       const state = this.pools.get(buy, sell, fee);
       if (!state) continue;
       const observed = observedPool(state);
-      if (!observed) return; // not mirrored: the quote path reports it
+      if (!observed) return null; // not mirrored: the quote path reports it
       let range: ReturnType<typeof twapTickRange>;
       try {
-        range = twapTickRange(observed, window, from);
+        range = twapTickRange(observed, window, from, to);
       } catch {
-        return; // a write after `from` (the clock went back): no bounds from there
+        return null; // a write after `from` (the clock went back): no bounds from there
       }
       if (range === null) continue;
       const sellIsToken0 = s === state.token0.toLowerCase() || s === state.token0Erc223.toLowerCase();
       const atMin = twapRateBounds(range.min, sellIsToken0);
       const atMax = twapRateBounds(range.max, sellIsToken0);
-      if (!atMin || !atMax) return;
+      if (!atMin || !atMax) return null;
       lo = Math.min(lo, atMin.lo, atMax.lo);
       hi = Math.max(hi, atMin.hi, atMax.hi);
-      if (range.eligibleAt <= from) pair.priced = true;
+      if (range.eligibleAt <= from) priced = true;
     }
-    pair.lo = lo;
-    pair.hi = hi;
-    pair.boundable = true;
+    return { from, lo, hi, priced };
   }
 
   private unqueue(slot: BookSlot): void {
@@ -918,6 +984,7 @@ export class ValuationBook {
       boundable: false,
       lazyAt: null,
       lazyPrice: null,
+      short: null,
     };
     bySell.set(sell, pair);
     if (model.readsPools) {
@@ -972,6 +1039,15 @@ const TICK_RANGE_HORIZON_SEC = 2 ** 30;
 const MAX_BOUNDED_BASE = 1n << 200n;
 const MAX_BOUNDED_AMOUNT = 1n << 96n;
 const SHRINK = 1 - 1e-14;
+/** The near future over which positions close to the line are bounded: a few blocks, then checked again. */
+const SHORT_HORIZON_SEC = 120;
+
+interface RateRange {
+  readonly from: number;
+  readonly lo: number;
+  readonly hi: number;
+  readonly priced: boolean;
+}
 /** The share of a bounded position's least value kept in reserve against its pairs' future pool events. */
 const RESERVE = 0.01;
 

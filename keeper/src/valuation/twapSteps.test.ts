@@ -262,6 +262,22 @@ describe('twapTickRange', () => {
         return;
       }
       expect(range).toEqual({ min, max, eligibleAt: first });
+      // And over a stretch that ends: the same brute force up to `to`.
+      const to = fromSec + int(0, 200);
+      let minTo = Infinity;
+      let maxTo = -Infinity;
+      let firstTo: number | null = null;
+      for (let t = fromSec; t <= to; t++) {
+        if (!poolCanServeWindow(pool, window, t % TWO_32)) continue;
+        firstTo ??= t;
+        const tick = getTwapTick(pool, window, t % TWO_32);
+        if (!tick.ok) throw new Error(`tick reverts at ${t}`);
+        minTo = Math.min(minTo, tick.value);
+        maxTo = Math.max(maxTo, tick.value);
+      }
+      expect(twapTickRange(pool, window, fromSec, to)).toEqual(
+        firstTo === null ? null : { min: minTo, max: maxTo, eligibleAt: firstTo },
+      );
     },
   );
 });

@@ -301,13 +301,18 @@ export interface TickRange {
 }
 
 /**
- * The range of `getTwapTick` over every second T ≥ fromSec at which the pool can serve the window, if the pool has
+ * The range of `getTwapTick` over every second T in [fromSec, toSec] at which the pool can serve the window, if the pool has
  * no further events (same preconditions as `twapTickSteps`); null when it never can. Why endpoints suffice: between
  * the seconds at which T − W meets an observation, Δ(T) is linear in T (the interpolation's truncated step is fixed
  * there), so its least and greatest values over a piece are at the piece's ends, and floor(Δ/W) is monotone in Δ;
  * once T − W passes the newest write, Δ = tick·W for good. Cost: the ring's size, however long the stretch.
  */
-export function twapTickRange(pool: ObservedPool, window: number, fromSec: number): TickRange | null {
+export function twapTickRange(
+  pool: ObservedPool,
+  window: number,
+  fromSec: number,
+  toSec = Infinity,
+): TickRange | null {
   const points = timeline(pool, fromSec);
   if (points.length === 0) return null;
   const w = BigInt(window);
@@ -324,7 +329,7 @@ export function twapTickRange(pool: ObservedPool, window: number, fromSec: numbe
     const p = points[k]!;
     const q = points[k + 1];
     const pieceFrom = Math.max(p.at + window, fromSec);
-    const pieceTo = q ? q.at + window - 1 : Infinity;
+    const pieceTo = Math.min(q ? q.at + window - 1 : Infinity, toSec);
     if (pieceFrom > pieceTo) continue;
     const stepK = q ? (q.tickCumulative - p.tickCumulative) / BigInt(q.at - p.at) : tick;
     const deltaAt = (t: number) =>
@@ -332,7 +337,8 @@ export function twapTickRange(pool: ObservedPool, window: number, fromSec: numbe
       tick * BigInt(t - last.at) -
       (p.tickCumulative + stepK * BigInt(t - window - p.at));
     see(deltaAt(pieceFrom));
-    if (q) see(deltaAt(pieceTo));
+    if (q && pieceTo !== Infinity) see(deltaAt(pieceTo));
   }
+  if (min === Infinity) return null;
   return { min, max, eligibleAt: Math.max(points[0]!.at + window, fromSec) };
 }
