@@ -733,7 +733,8 @@ export class ValuationBook {
   }
 
   private liquidatableAt(slot: BookSlot, ts: bigint): boolean {
-    if (!slot.bounded) return debtOnLine(slot, ts) > slot.value;
+    // A moving price is taken at the second asked, for quoted positions too: their quotes hold for the update's.
+    if (!slot.bounded && !slot.oracle?.model?.pricesMoveWithTime) return debtOnLine(slot, ts) > slot.value;
     const value = this.exactValue(slot, ts);
     return value !== null && debtOnLine(slot, ts) > value;
   }

@@ -61,6 +61,9 @@ describe('ValuationBook under a moving TWAP: random runs equal a from-scratch va
         if (roll === 0) {
           positions.delete(id);
           removed.push(id);
+          // The book applies removals before upserts: one opened and closed in the same step is not sent.
+          const opened = changed.findIndex((c) => c.positionId === id);
+          if (opened >= 0) changed.splice(opened, 1);
         } else if (roll === 1) {
           const next = { ...p, balances: p.balances.map((b) => (b * BigInt(random.int(80, 120))) / 100n) };
           positions.set(id, next);
@@ -82,6 +85,14 @@ describe('ValuationBook under a moving TWAP: random runs equal a from-scratch va
       const got = book.candidates(ts);
       expect(new Set(got), `candidates at ${ts} (seed ${seed})`).toEqual(expected);
       expect(got.length).toBe(expected.size);
+      // A look-ahead to a later second with no further event, as the keeper asks for the next blocks.
+      const ahead = ts + BigInt(random.pick([1, 12, 36, 120, window]));
+      const expectedAhead = new Set<bigint>();
+      for (const p of positions.values()) {
+        const truth = valuePosition(p, orders.get(p.orderId)!, model, index, ahead, 'gen2');
+        if (truth.kind === 'valued' && truth.liquidatable) expectedAhead.add(p.positionId);
+      }
+      expect(new Set(book.candidates(ahead)), `look-ahead to ${ahead} (seed ${seed})`).toEqual(expectedAhead);
       liquidatableSeen += expected.size;
       for (const id of expected) if (!previous.has(id) && positions.has(id)) crossings += 1;
       for (const id of previous) if (!expected.has(id) && positions.has(id)) crossings += 1;
