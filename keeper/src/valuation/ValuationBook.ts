@@ -16,7 +16,7 @@ import { liquidationTimeBound } from './liquidationTimeBound.js';
 import { monotoneUntil } from './monotoneUntil.js';
 import type { OracleModel, PairPrice } from './OracleModel.js';
 import { poolAddressPairs, PoolIndex } from './PoolIndex.js';
-import { REVERTED } from './QuoteResult.js';
+import { REVERTED, type QuoteRevert } from './QuoteResult.js';
 import { wrapUint } from './wrapUint.js';
 import { TwapModel, type TwapPrice } from './TwapModel.js';
 import { twapRateBounds } from './twapRateBounds.js';
@@ -81,6 +81,11 @@ export class ValuationBook {
   /** Slots whose order was missing when they were valued, by orderId: valued again when it arrives. */
   private readonly waitingForOrder = new Map<bigint, Set<BookSlot>>();
   private readonly dirtyList: BookSlot[] = [];
+  /**
+   * Positions quoted under a moving price (not bounded): their queued times hold their value fixed, which is exact
+   * at the update's second only, so a look-ahead checks each of them at the second asked. Pruned lazily.
+   */
+  private readonly movingQuoted = new Set<BookSlot>();
 
   /** Valued positions not yet due, by the second they become liquidatable. */
   private readonly notDue = new IndexedMinHeap();
@@ -194,11 +199,16 @@ export class ValuationBook {
   private lookAhead(ts: bigint): bigint[] {
     const out: bigint[] = [];
     for (const slot of this.dueSlots) {
+      if (isMovingQuoted(slot)) continue;
       if (this.dueUntil.keyOf(slot.index)! >= ts || this.liquidatableAt(slot, ts)) out.push(slot.positionId);
     }
     for (const index of this.notDue.atMost(ts)) {
       const slot = this.slots[index]!;
-      if (this.liquidatableAt(slot, ts)) out.push(slot.positionId);
+      if (!isMovingQuoted(slot) && this.liquidatableAt(slot, ts)) out.push(slot.positionId);
+    }
+    for (const slot of this.movingQuoted) {
+      if (!isMovingQuoted(slot)) this.movingQuoted.delete(slot);
+      else if (this.liquidatableAt(slot, ts)) out.push(slot.positionId);
     }
     return out;
   }
@@ -510,6 +520,7 @@ export class ValuationBook {
       }
     }
     slot.quotes = quotes;
+    if (model.pricesMoveWithTime) this.movingQuoted.add(slot);
     this.settle(slot, reverted, wrapUint(value), timestampSec, false);
   }
 
@@ -568,7 +579,8 @@ export class ValuationBook {
     if (reverted >= 0) {
       const pair = slot.pairs![reverted]!;
       slot.status = SlotStatus.Reverts;
-      slot.reason = `getAmountOut(${pair.buy}, ${pair.sell}): ${pair.price.revert ?? 'division-by-zero'}`;
+      const why = revertOf(slot.oracle!.model!, pair.price, slot.balances[reverted + 1] ?? 0n);
+      slot.reason = `getAmountOut(${pair.buy}, ${pair.sell}): ${why}`;
       this.unqueue(slot);
       return;
     }
@@ -759,7 +771,7 @@ export class ValuationBook {
       const pair = pairs[i]!;
       const price = this.priceAt(pair, ts);
       if (model.amountOut(price, slot.balances[i + 1] ?? 0n) === REVERTED)
-        return `getAmountOut(${pair.buy}, ${pair.sell}): ${price.revert ?? 'division-by-zero'}`;
+        return `getAmountOut(${pair.buy}, ${pair.sell}): ${revertOf(model, price, slot.balances[i + 1] ?? 0n)}`;
     }
     return 'reverts';
   }
@@ -1078,6 +1090,16 @@ function safeUntil(slot: BookSlot, lower: number, from: number): number {
   const elapsed = Math.floor(((gap * Number(slot.divisor)) / slot.slopeFloat) * SHRINK);
   const at = Number(slot.createdAtSec) + elapsed;
   return at < horizon ? at : horizon;
+}
+
+function isMovingQuoted(slot: BookSlot): boolean {
+  if (slot.bounded || (slot.status !== SlotStatus.Valued && slot.status !== SlotStatus.Reverts)) return false;
+  return slot.oracle?.model?.pricesMoveWithTime === true;
+}
+
+/** The reason a quote reverts, as `valuePosition` reports it (via the model's `quote`). */
+function revertOf(model: OracleModel, price: PairPrice, amount: bigint): QuoteRevert {
+  return price.revert ?? model.amountRevert?.(price, amount) ?? 'division-by-zero';
 }
 
 function inIndexOrder(slots: readonly BookSlot[]): boolean {

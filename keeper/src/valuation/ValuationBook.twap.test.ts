@@ -19,15 +19,18 @@ describe('ValuationBook under a moving TWAP: random runs equal a from-scratch va
     console.log(`ValuationBook TWAP differential: seed ${seed}`);
     const random = seededRandom(seed);
     const window = random.pick([300, 600, 1800]);
-    const market = syntheticTwapMarket({ positions: 300, pools: 24, window, seed });
+    const market = syntheticTwapMarket({ positions: 300, pools: 24, window, seed, mixedRings: true });
     const profile = market.oracles[0]!;
     const model = createOracleModel(profile)!;
     const orders = new Map<bigint, OrderState>(market.orders.map((o) => [o.orderId, o]));
-    // Debts from 92 % to 112 % of the generator's: many positions sit near the line and cross it as prices drift.
-    const nearLine = (p: PositionState): PositionState => ({
-      ...p,
-      initialBalance: (p.initialBalance * BigInt(random.int(130, 190))) / 100n,
-    });
+    // Debts raised so that many positions sit near the line and cross it as prices drift; a few balances of 0
+    // (the oracle's zero-amount revert) or of 2^100 (beyond the bounded amounts: quoted at each update instead).
+    const nearLine = (p: PositionState): PositionState => {
+      const balances = p.balances.map((b, i) =>
+        i === 0 ? b : random.chance(0.03) ? 0n : random.chance(0.03) ? 1n << 100n : b,
+      );
+      return { ...p, balances, initialBalance: (p.initialBalance * BigInt(random.int(130, 190))) / 100n };
+    };
     const positions = new Map<bigint, PositionState>(
       market.positions.map((p) => [p.positionId, nearLine(p)]),
     );
