@@ -66,6 +66,15 @@ const TOKEN_ID_SPAN = 2 ** 24;
  * chosen can become chosen — and a position is only touched when the recomputed price actually differs.
  * Quotes are kept per position and asset and reused only while their pair's price is unchanged, which is
  * exact: a quote depends on nothing else. Oracle and order changes are rare and scan the book.
+ *
+ * Under the 2d3ffd2 TWAP oracle a price moves every second for a window after any swap, so positions are not
+ * quoted at each update but bounded: between pool events each pair's TWAP tick over all later seconds lies in a
+ * range read off the ring (`twapTickRange`), the quote floor(c·a) is monotone in the tick (`twapRateBounds`), and
+ * a position is filed under the last second its value at its pairs' least rates still covers its debt, with a
+ * reserve split into per-pair trigger rates so that a pool event re-files only the positions it can disturb. When a
+ * filing comes due the position is valued exactly at that second; near the line it is bounded over the next
+ * two minutes instead. `candidates` and `valuation` are exact at every second asked; the work per block is the
+ * pools that moved and the positions near the line, not the book.
  */
 export class ValuationBook {
   readonly pools = new PoolIndex();
