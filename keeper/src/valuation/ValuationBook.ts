@@ -20,7 +20,7 @@ import { REVERTED, type QuoteRevert } from './QuoteResult.js';
 import { wrapUint } from './wrapUint.js';
 import { TwapModel, type TwapPrice } from './TwapModel.js';
 import { twapRateBounds } from './twapRateBounds.js';
-import { firstLiquidatableSecond, positionValue, twapTickRange } from './twapSteps.js';
+import { firstLiquidatableSecond, positionValue, TICK_RANGE_MAX_SEC, twapTickRange } from './twapSteps.js';
 import { observedPool } from './twapViews.js';
 
 /** What changed since the last update; states replace the stored ones whole (never mutate a state once given). */
@@ -1057,7 +1057,7 @@ const ZERO_ADDRESS = '0x0000000000000000000000000000000000000000';
 /** Relative margin on float sums of products: far above their roundings (a few 2^-53 each). */
 const FLOAT_MARGIN = 2 ** -40;
 /** Tick ranges assume the pools' uint32 clocks wrap at most once: bounds look no further than this. */
-const TICK_RANGE_HORIZON_SEC = 2 ** 30;
+const TICK_RANGE_HORIZON_SEC = TICK_RANGE_MAX_SEC;
 const MAX_BOUNDED_BASE = 1n << 200n;
 const MAX_BOUNDED_AMOUNT = 1n << 96n;
 const SHRINK = 1 - 1e-14;

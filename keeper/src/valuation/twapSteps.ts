@@ -292,6 +292,9 @@ export function positionValue(
   return value;
 }
 
+/** How far `twapTickRange` looks at most: callers file nothing later than this after its first second. */
+export const TICK_RANGE_MAX_SEC = 2 ** 30;
+
 /** The least and greatest TWAP tick a pool shows over a stretch of seconds, and the first second it shows one. */
 export interface TickRange {
   readonly min: number;
@@ -301,7 +304,7 @@ export interface TickRange {
 }
 
 /**
- * The range of `getTwapTick` over every second T in [fromSec, toSec] at which the pool can serve the window, if the pool has
+ * The range of `getTwapTick` over every second T in [fromSec, min(toSec, fromSec + 2^30)] at which the pool can serve the window, if the pool has
  * no further events (same preconditions as `twapTickSteps`); null when it never can. Why endpoints suffice: between
  * the seconds at which T − W meets an observation, Δ(T) is linear in T (the interpolation's truncated step is fixed
  * there), so its least and greatest values over a piece are at the piece's ends, and floor(Δ/W) is monotone in Δ;
@@ -315,6 +318,10 @@ export function twapTickRange(
 ): TickRange | null {
   const points = timeline(pool, fromSec);
   if (points.length === 0) return null;
+  // The pool reads its ring in uint32 time: once the oldest write is 2^32 s old it looks brand new again (the
+  // pool stops serving the window). Only a ring left from another branch (a write after fromSec) gets there soon.
+  if (points[0]!.at + TWO_32 <= Math.min(toSec, fromSec + TICK_RANGE_MAX_SEC))
+    throw new RangeError(`the ring's oldest write wraps the pool's clock within the stretch`);
   const w = BigInt(window);
   const last = points[points.length - 1]!;
   const tick = BigInt(pool.tick);
