@@ -24,6 +24,8 @@ export interface BookPair {
   readonly buy: Address;
   readonly sell: Address;
   price: PairPrice;
+  /** `price` is not the pools' current one (a moving price nobody quotes at): work it out before use. */
+  priceStale: boolean;
   /** Update number at which `price` last changed: quotes priced earlier are stale. */
   changedAt: number;
   /** Update number at which the price was last recomputed (dedupes work within one update). */
@@ -89,10 +91,11 @@ export class BookSlot implements DebtLine {
   from = 0n;
   /**
    * Valued by bounds rather than quotes (TWAP 2d3ffd2): the value is worked out exactly only when the queue's bound
-   * comes due or someone asks. `floats` then holds Number(balance) per asset, base first.
+   * comes due or someone asks. Its floats (Number(balance) per asset, base first, then a trigger rate per pair)
+   * are in the book's arena, or in `floats` for a position too large for the arena's stride.
    */
   bounded = false;
-  floats: number[] | undefined = undefined;
+  floats: Float64Array | undefined = undefined;
 
   constructor(
     readonly index: number,

@@ -90,6 +90,8 @@ export class ValuationBook {
   /** Slots whose order was missing when they were valued, by orderId: valued again when it arrives. */
   private readonly waitingForOrder = new Map<bigint, Set<BookSlot>>();
   private readonly dirtyList: BookSlot[] = [];
+  /** Bounded positions' floats (see `BookSlot.floats`), ARENA_STRIDE per slot index: no array per position. */
+  private arena = new Float64Array(ARENA_STRIDE * 1024);
   /**
    * Positions quoted under a moving price (not bounded): their queued times hold their value fixed, which is exact
    * at the update's second only, so a look-ahead checks each of them at the second asked. Pruned lazily.
@@ -381,11 +383,17 @@ export class ValuationBook {
       pair.lazyAt = null;
       pair.lazyPrice = null;
       pair.short = null;
-      // A TWAP price is the one at the update's second; other models ignore the time.
-      const price = model.price(this.pools, pair.buy, pair.sell, this.clockSec ?? undefined);
-      const same = model.samePrice(pair.price, price);
-      pair.price = price;
-      if (!same) pair.changedAt = this.updateNumber;
+      // A TWAP price is the one at the update's second; other models ignore the time. A moving price nobody
+      // quotes at is not worked out: it would hold for this second only.
+      let same = true;
+      if (model.pricesMoveWithTime && pair.exactUsers === 0) pair.priceStale = true;
+      else {
+        const price = model.price(this.pools, pair.buy, pair.sell, this.clockSec ?? undefined);
+        same = !pair.priceStale && model.samePrice(pair.price, price);
+        pair.price = price;
+        pair.priceStale = false;
+        if (!same) pair.changedAt = this.updateNumber;
+      }
       const from = this.clockSec === null ? NaN : Number(this.clockSec);
       // The pair's new least rate from now on; positions whose trigger it does not reach keep their filing.
       const lo = pair.oracle.model instanceof TwapModel && this.boundsOf(pair, from) ? pair.lo : -Infinity;
@@ -393,8 +401,9 @@ export class ValuationBook {
         const at = slot.pairs ? slot.pairs.indexOf(pair) : -1;
         if (at < 0) continue;
         if (slot.bounded) {
-          const floats = slot.floats!;
-          if (slot.dueIndex > 0 || floats[slot.pairs!.length + 1 + at]! > lo)
+          const floats = slot.floats ?? this.arena;
+          const o = slot.floats ? 0 : slot.index * ARENA_STRIDE;
+          if (slot.dueIndex > 0 || floats[o + slot.pairs!.length + 1 + at]! > lo)
             this.markDirty(slot, SlotWork.Time);
         } else if (!same) this.markDirty(slot, SlotWork.Quotes);
       }
@@ -419,8 +428,9 @@ export class ValuationBook {
           pair.repricedAt = this.updateNumber;
           count += 1;
           const price = model.price(this.pools, pair.buy, pair.sell, this.clockSec ?? undefined);
-          const same = model.samePrice(pair.price, price);
+          const same = !pair.priceStale && model.samePrice(pair.price, price);
           pair.price = price;
+          pair.priceStale = false;
           if (same) continue;
           pair.changedAt = this.updateNumber;
           for (const slot of pair.slots)
@@ -505,10 +515,17 @@ export class ValuationBook {
     slot.pairs = pairs;
     if (model instanceof TwapModel && model.kind === 'twap-2d3ffd2' && boundableAmounts(balances)) {
       slot.bounded = true;
-      // Balances as floats, then one trigger rate per pair (set when filed).
-      const floats: number[] = new Array<number>(2 * balances.length - 1).fill(0);
-      for (let i = 0; i < balances.length; i++) floats[i] = Number(balances[i]!);
-      slot.floats = floats;
+      // Balances as floats, then one trigger rate per pair (set when filed): in the book's arena when they fit.
+      const size = 2 * balances.length - 1;
+      let floats: Float64Array;
+      let o = 0;
+      if (size <= ARENA_STRIDE) {
+        o = slot.index * ARENA_STRIDE;
+        if (o + ARENA_STRIDE > this.arena.length) this.growArena(o + ARENA_STRIDE);
+        floats = this.arena;
+        slot.floats = undefined;
+      } else floats = slot.floats = new Float64Array(size);
+      for (let i = 0; i < balances.length; i++) floats[o + i] = Number(balances[i]!);
       if (this.certify(slot, timestampSec, false)) return;
       slot.bounded = false;
       slot.floats = undefined;
@@ -636,14 +653,15 @@ export class ValuationBook {
    */
   private certify(slot: BookSlot, ts: bigint, afterTs: boolean): boolean {
     const pairs = slot.pairs!;
-    const floats = slot.floats!;
+    const floats = slot.floats ?? this.arena;
+    const o = slot.floats ? 0 : slot.index * ARENA_STRIDE;
     if (ts < slot.createdAtSec) return false; // Δt wraps before createdAt: the debt bound does not apply
     const from = Number(ts);
-    let sum = floats[0]!;
+    let sum = floats[o]!;
     for (let i = 0; i < pairs.length; i++) {
       const pair = pairs[i]!;
       if (!this.boundsOf(pair, from)) return false;
-      sum += floats[i + 1]! * pair.lo;
+      sum += floats[o + i + 1]! * pair.lo;
     }
     // Each quote is above lo·a − 1; the margin covers the float sum's roundings.
     const lower = sum * (1 - FLOAT_MARGIN) - pairs.length;
@@ -657,7 +675,7 @@ export class ValuationBook {
     if (!reserved) key = safeUntil(slot, lower, from);
     const share = ((RESERVE * lower) / n) * (1 - FLOAT_MARGIN);
     for (let i = 0; i < n; i++)
-      floats[n + 1 + i] = reserved ? pairs[i]!.lo - share / floats[i + 1]! : Infinity;
+      floats[o + n + 1 + i] = reserved ? pairs[i]!.lo - share / floats[o + i + 1]! : Infinity;
     this.leaveDue(slot);
     slot.status = SlotStatus.Valued;
     slot.value = 0n;
@@ -686,13 +704,14 @@ export class ValuationBook {
   /** `dueThrough` from the pairs' rates over the next SHORT_HORIZON_SEC only. */
   private dueThroughShort(slot: BookSlot, ts: bigint): bigint {
     const pairs = slot.pairs!;
-    const floats = slot.floats!;
+    const floats = slot.floats ?? this.arena;
+    const o = slot.floats ? 0 : slot.index * ARENA_STRIDE;
     const from = Number(ts);
-    let sum = floats[0]!;
+    let sum = floats[o]!;
     for (let i = 0; i < pairs.length; i++) {
       const range = this.shortRange(pairs[i]!, from);
       if (range === null) return ts;
-      sum += floats[i + 1]! * range.hi;
+      sum += floats[o + i + 1]! * range.hi;
     }
     const upper = sum * (1 + FLOAT_MARGIN) + 1;
     if (Number(debtOnLine(slot, ts)) * (1 - FLOAT_MARGIN) <= upper) return ts;
@@ -708,19 +727,20 @@ export class ValuationBook {
    */
   private certifyShort(slot: BookSlot, ts: bigint): void {
     const pairs = slot.pairs!;
-    const floats = slot.floats!;
+    const floats = slot.floats ?? this.arena;
+    const o = slot.floats ? 0 : slot.index * ARENA_STRIDE;
     const from = Number(ts);
     const n = pairs.length;
-    let sum = floats[0]!;
+    let sum = floats[o]!;
     for (let i = 0; i < n; i++) {
       const range = this.shortRange(pairs[i]!, from);
       if (range === null) return;
-      sum += floats[i + 1]! * range.lo;
+      sum += floats[o + i + 1]! * range.lo;
     }
     const lower = sum * (1 - FLOAT_MARGIN) - n;
     const until = Math.min(safeUntil(slot, lower, from), from + SHORT_HORIZON_SEC);
     if (until <= from + 1) return;
-    for (let i = 0; i < n; i++) floats[n + 1 + i] = Infinity;
+    for (let i = 0; i < n; i++) floats[o + n + 1 + i] = Infinity;
     this.notDue.setFloat(slot.index, until);
   }
 
@@ -732,13 +752,14 @@ export class ValuationBook {
   private dueThrough(slot: BookSlot, ts: bigint): bigint {
     if (slot.pairs!.length === 0) return monotoneUntil(slot, ts);
     const pairs = slot.pairs!;
-    const floats = slot.floats!;
+    const floats = slot.floats ?? this.arena;
+    const o = slot.floats ? 0 : slot.index * ARENA_STRIDE;
     const from = Number(ts);
-    let sum = floats[0]!;
+    let sum = floats[o]!;
     for (let i = 0; i < pairs.length; i++) {
       const pair = pairs[i]!;
       if (!this.boundsOf(pair, from)) return ts;
-      sum += floats[i + 1]! * pair.hi;
+      sum += floats[o + i + 1]! * pair.hi;
     }
     const upper = sum * (1 + FLOAT_MARGIN) + 1;
     if (Number(debtOnLine(slot, ts)) * (1 - FLOAT_MARGIN) <= upper) return ts;
@@ -788,7 +809,8 @@ export class ValuationBook {
   /** The pair's price at `ts`: its quotes' price when that is the one, else one kept aside for exact checks. */
   private priceAt(pair: BookPair, ts: bigint): PairPrice {
     const model = pair.oracle.model!;
-    if (!model.pricesMoveWithTime || (pair.price as TwapPrice).atSec === ts) return pair.price;
+    if (!model.pricesMoveWithTime || (!pair.priceStale && (pair.price as TwapPrice).atSec === ts))
+      return pair.price;
     if (pair.lazyAt !== ts || pair.lazyPrice === null) {
       pair.lazyPrice = model.price(this.pools, pair.buy, pair.sell, ts);
       pair.lazyAt = ts;
@@ -798,11 +820,12 @@ export class ValuationBook {
 
   /** Brings a moving price up to `ts` for a position about to be quoted at it; its other quoters follow. */
   private priceNow(pair: BookPair, ts: bigint): void {
-    if ((pair.price as TwapPrice).atSec === ts) return;
+    if (!pair.priceStale && (pair.price as TwapPrice).atSec === ts) return;
     const model = pair.oracle.model!;
     const price = model.price(this.pools, pair.buy, pair.sell, ts);
-    const same = model.samePrice(pair.price, price);
+    const same = !pair.priceStale && model.samePrice(pair.price, price);
     pair.price = price;
+    pair.priceStale = false;
     pair.repricedAt = this.updateNumber;
     if (same) return;
     pair.changedAt = this.updateNumber;
@@ -871,6 +894,14 @@ export class ValuationBook {
       if (range.eligibleAt <= from) priced = true;
     }
     return { from, lo, hi, priced };
+  }
+
+  private growArena(atLeast: number): void {
+    let length = this.arena.length;
+    while (length < atLeast) length *= 2;
+    const grown = new Float64Array(length);
+    grown.set(this.arena);
+    this.arena = grown;
   }
 
   private unqueue(slot: BookSlot): void {
@@ -993,7 +1024,11 @@ export class ValuationBook {
       unorderedKey: unorderedKey(this.tokenId(buy), this.tokenId(sell)),
       buy,
       sell,
-      price: model.price(this.pools, buy, sell, this.clockSec ?? undefined),
+      // A moving price is worked out when a position is first quoted at it (bounded ones need none).
+      price: model.pricesMoveWithTime
+        ? UNPRICED
+        : model.price(this.pools, buy, sell, this.clockSec ?? undefined),
+      priceStale: model.pricesMoveWithTime === true,
       changedAt: this.updateNumber,
       repricedAt: this.updateNumber,
       slots: [],
@@ -1061,6 +1096,10 @@ const TICK_RANGE_HORIZON_SEC = TICK_RANGE_MAX_SEC;
 const MAX_BOUNDED_BASE = 1n << 200n;
 const MAX_BOUNDED_AMOUNT = 1n << 96n;
 const SHRINK = 1 - 1e-14;
+/** A moving pair's price before anyone quotes at it (`priceStale` is then true). */
+const UNPRICED: PairPrice = { revert: null };
+/** Floats per slot in the arena: 2·assets − 1 fit for positions of up to four assets (more get their own array). */
+const ARENA_STRIDE = 8;
 /** The near future over which positions close to the line are bounded: a few blocks, then checked again. */
 const SHORT_HORIZON_SEC = 120;
 

@@ -31,9 +31,21 @@ describe('ValuationBook under a moving TWAP: random runs equal a from-scratch va
       );
       return { ...p, balances, initialBalance: (p.initialBalance * BigInt(random.int(130, 190))) / 100n };
     };
-    const positions = new Map<bigint, PositionState>(
-      market.positions.map((p) => [p.positionId, nearLine(p)]),
-    );
+    // Some positions take the assets of another on the same base as well: five or more assets, a wider record.
+    const merged = market.positions.map((p, i) => {
+      const other = market.positions.find((q, j) => j > i && q.assets[0] === p.assets[0]);
+      if (!other || !random.chance(0.1)) return p;
+      const assets = [...p.assets];
+      const balances = [...p.balances];
+      other.assets.forEach((a, k) => {
+        if (k > 0 && !assets.includes(a)) {
+          assets.push(a);
+          balances.push(other.balances[k]!);
+        }
+      });
+      return { ...p, assets, balances, initialBalance: p.initialBalance + other.initialBalance };
+    });
+    const positions = new Map<bigint, PositionState>(merged.map((p) => [p.positionId, nearLine(p)]));
     const pools = new Map<string, PoolState>(market.pools.map((p) => [p.address, p]));
     const book = new ValuationBook({ debtModel: 'gen2' });
     let ts = market.startSec;
