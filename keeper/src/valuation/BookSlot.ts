@@ -92,10 +92,10 @@ export class BookSlot implements DebtLine {
   /**
    * Valued by bounds rather than quotes (TWAP 2d3ffd2): the value is worked out exactly only when the queue's bound
    * comes due or someone asks. Its floats (Number(balance) per asset, base first, then a trigger rate per pair)
-   * are in the book's arena, or in `floats` for a position too large for the arena's stride.
+   * are in the book's pages, or in `floats` for a position too large for a page's stride.
    */
   bounded = false;
-  floats: Float64Array | undefined = undefined;
+  floats: number[] | undefined = undefined;
 
   constructor(
     readonly index: number,

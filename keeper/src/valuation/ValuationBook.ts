@@ -90,8 +90,12 @@ export class ValuationBook {
   /** Slots whose order was missing when they were valued, by orderId: valued again when it arrives. */
   private readonly waitingForOrder = new Map<bigint, Set<BookSlot>>();
   private readonly dirtyList: BookSlot[] = [];
-  /** Bounded positions' floats (see `BookSlot.floats`), ARENA_STRIDE per slot index: no array per position. */
-  private arena = new Float64Array(ARENA_STRIDE * 1024);
+  /**
+   * Bounded positions' floats (see `BookSlot.floats`), ARENA_STRIDE per slot in pages of PAGE_SLOTS slots: no
+   * array per position, and plain double arrays on the JS heap (an ArrayBuffer's memory counts as external, and
+   * growing one by tens of MB makes the engine collect the whole heap early).
+   */
+  private readonly pages: number[][] = [];
   /**
    * Positions quoted under a moving price (not bounded): their queued times hold their value fixed, which is exact
    * at the update's second only, so a look-ahead checks each of them at the second asked. Pruned lazily.
@@ -401,8 +405,8 @@ export class ValuationBook {
         const at = slot.pairs ? slot.pairs.indexOf(pair) : -1;
         if (at < 0) continue;
         if (slot.bounded) {
-          const floats = slot.floats ?? this.arena;
-          const o = slot.floats ? 0 : slot.index * ARENA_STRIDE;
+          const floats = slot.floats ?? this.pages[slot.index >> PAGE_BITS]!;
+          const o = slot.floats ? 0 : (slot.index & PAGE_MASK) * ARENA_STRIDE;
           if (slot.dueIndex > 0 || floats[o + slot.pairs!.length + 1 + at]! > lo)
             this.markDirty(slot, SlotWork.Time);
         } else if (!same) this.markDirty(slot, SlotWork.Quotes);
@@ -515,16 +519,15 @@ export class ValuationBook {
     slot.pairs = pairs;
     if (model instanceof TwapModel && model.kind === 'twap-2d3ffd2' && boundableAmounts(balances)) {
       slot.bounded = true;
-      // Balances as floats, then one trigger rate per pair (set when filed): in the book's arena when they fit.
+      // Balances as floats, then one trigger rate per pair (set when filed): in the book's pages when they fit.
       const size = 2 * balances.length - 1;
-      let floats: Float64Array;
+      let floats: number[];
       let o = 0;
       if (size <= ARENA_STRIDE) {
-        o = slot.index * ARENA_STRIDE;
-        if (o + ARENA_STRIDE > this.arena.length) this.growArena(o + ARENA_STRIDE);
-        floats = this.arena;
+        o = (slot.index & PAGE_MASK) * ARENA_STRIDE;
+        floats = this.pages[slot.index >> PAGE_BITS] ?? this.addPages(slot.index >> PAGE_BITS);
         slot.floats = undefined;
-      } else floats = slot.floats = new Float64Array(size);
+      } else floats = slot.floats = new Array<number>(size).fill(0);
       for (let i = 0; i < balances.length; i++) floats[o + i] = Number(balances[i]!);
       if (this.certify(slot, timestampSec, false)) return;
       slot.bounded = false;
@@ -653,8 +656,8 @@ export class ValuationBook {
    */
   private certify(slot: BookSlot, ts: bigint, afterTs: boolean): boolean {
     const pairs = slot.pairs!;
-    const floats = slot.floats ?? this.arena;
-    const o = slot.floats ? 0 : slot.index * ARENA_STRIDE;
+    const floats = slot.floats ?? this.pages[slot.index >> PAGE_BITS]!;
+    const o = slot.floats ? 0 : (slot.index & PAGE_MASK) * ARENA_STRIDE;
     if (ts < slot.createdAtSec) return false; // Δt wraps before createdAt: the debt bound does not apply
     const from = Number(ts);
     let sum = floats[o]!;
@@ -704,8 +707,8 @@ export class ValuationBook {
   /** `dueThrough` from the pairs' rates over the next SHORT_HORIZON_SEC only. */
   private dueThroughShort(slot: BookSlot, ts: bigint): bigint {
     const pairs = slot.pairs!;
-    const floats = slot.floats ?? this.arena;
-    const o = slot.floats ? 0 : slot.index * ARENA_STRIDE;
+    const floats = slot.floats ?? this.pages[slot.index >> PAGE_BITS]!;
+    const o = slot.floats ? 0 : (slot.index & PAGE_MASK) * ARENA_STRIDE;
     const from = Number(ts);
     let sum = floats[o]!;
     for (let i = 0; i < pairs.length; i++) {
@@ -727,8 +730,8 @@ export class ValuationBook {
    */
   private certifyShort(slot: BookSlot, ts: bigint): void {
     const pairs = slot.pairs!;
-    const floats = slot.floats ?? this.arena;
-    const o = slot.floats ? 0 : slot.index * ARENA_STRIDE;
+    const floats = slot.floats ?? this.pages[slot.index >> PAGE_BITS]!;
+    const o = slot.floats ? 0 : (slot.index & PAGE_MASK) * ARENA_STRIDE;
     const from = Number(ts);
     const n = pairs.length;
     let sum = floats[o]!;
@@ -752,8 +755,8 @@ export class ValuationBook {
   private dueThrough(slot: BookSlot, ts: bigint): bigint {
     if (slot.pairs!.length === 0) return monotoneUntil(slot, ts);
     const pairs = slot.pairs!;
-    const floats = slot.floats ?? this.arena;
-    const o = slot.floats ? 0 : slot.index * ARENA_STRIDE;
+    const floats = slot.floats ?? this.pages[slot.index >> PAGE_BITS]!;
+    const o = slot.floats ? 0 : (slot.index & PAGE_MASK) * ARENA_STRIDE;
     const from = Number(ts);
     let sum = floats[o]!;
     for (let i = 0; i < pairs.length; i++) {
@@ -896,12 +899,16 @@ export class ValuationBook {
     return { from, lo, hi, priced };
   }
 
-  private growArena(atLeast: number): void {
-    let length = this.arena.length;
-    while (length < atLeast) length *= 2;
-    const grown = new Float64Array(length);
-    grown.set(this.arena);
-    this.arena = grown;
+  /** Adds pages up to page `last` and returns it. */
+  private addPages(last: number): number[] {
+    while (this.pages.length <= last) {
+      // Created as doubles from the start (0.5, then emptied), so that no store turns it from small integers.
+      const page = [0.5];
+      page.length = 0;
+      for (let i = 0; i < PAGE_SLOTS * ARENA_STRIDE; i++) page.push(0);
+      this.pages.push(page);
+    }
+    return this.pages[last]!;
   }
 
   private unqueue(slot: BookSlot): void {
@@ -1098,8 +1105,11 @@ const MAX_BOUNDED_AMOUNT = 1n << 96n;
 const SHRINK = 1 - 1e-14;
 /** A moving pair's price before anyone quotes at it (`priceStale` is then true). */
 const UNPRICED: PairPrice = { revert: null };
-/** Floats per slot in the arena: 2·assets − 1 fit for positions of up to four assets (more get their own array). */
+/** Floats per slot in a page: 2·assets − 1 fit for positions of up to four assets (more get their own array). */
 const ARENA_STRIDE = 8;
+const PAGE_BITS = 10;
+const PAGE_SLOTS = 1 << PAGE_BITS;
+const PAGE_MASK = PAGE_SLOTS - 1;
 /** The near future over which positions close to the line are bounded: a few blocks, then checked again. */
 const SHORT_HORIZON_SEC = 120;
 

@@ -121,3 +121,34 @@ describe('ValuationBook under a moving TWAP: random runs equal a from-scratch va
     expect(crossings).toBeGreaterThan(0);
   });
 });
+
+describe('ValuationBook under a moving TWAP: a book larger than one page of bounded records', () => {
+  it('equals a from-scratch valuation for 2,500 positions over seconds with and without swaps', () => {
+    const market = syntheticTwapMarket({ positions: 2500, pools: 24, window: 600, seed: 5 });
+    const model = createOracleModel(market.oracles[0]!)!;
+    const orders = new Map<bigint, OrderState>(market.orders.map((o) => [o.orderId, o]));
+    const positions = market.positions.map((p, i) => ({
+      ...p,
+      initialBalance: (p.initialBalance * BigInt(140 + (i % 40))) / 100n,
+    }));
+    const pools = new Map<string, PoolState>(market.pools.map((p) => [p.address, p]));
+    const book = new ValuationBook({ debtModel: 'gen2' });
+    let ts = market.startSec;
+    book.update({ oracles: market.oracles, orders: market.orders, pools: market.pools, positions }, ts);
+    for (const step of [0, 12, 300, 7, 600]) {
+      ts += BigInt(step);
+      const moved = step === 12 || step === 7 ? market.movePools(3, ts) : [];
+      for (const p of moved) pools.set(p.address, p);
+      book.update({ pools: moved }, ts);
+      const index = PoolIndex.from(pools.values());
+      const expected = new Set<bigint>();
+      for (const p of positions) {
+        const truth = valuePosition(p, orders.get(p.orderId)!, model, index, ts, 'gen2');
+        if (truth.kind === 'valued' && truth.liquidatable) expected.add(p.positionId);
+        if (p.positionId % 97n === 0n) expect(book.valuation(p.positionId, ts)).toEqual(truth);
+      }
+      expect(expected.size).toBeGreaterThan(0);
+      expect(new Set(book.candidates(ts))).toEqual(expected);
+    }
+  });
+});
