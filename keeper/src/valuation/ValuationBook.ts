@@ -398,9 +398,15 @@ export class ValuationBook {
         pair.priceStale = false;
         if (!same) pair.changedAt = this.updateNumber;
       }
+      if (!(model instanceof TwapModel)) {
+        // Only TWAP positions are bounded: the others are re-quoted when their pair's price changed, as before.
+        if (same) continue;
+        for (const slot of pair.slots) if (slot.pairs?.includes(pair)) this.markDirty(slot, SlotWork.Quotes);
+        continue;
+      }
       const from = this.clockSec === null ? NaN : Number(this.clockSec);
       // The pair's new least rate from now on; positions whose trigger it does not reach keep their filing.
-      const lo = pair.oracle.model instanceof TwapModel && this.boundsOf(pair, from) ? pair.lo : -Infinity;
+      const lo = this.boundsOf(pair, from) ? pair.lo : -Infinity;
       for (const slot of pair.slots) {
         const at = slot.pairs ? slot.pairs.indexOf(pair) : -1;
         if (at < 0) continue;
