@@ -406,15 +406,18 @@ export class ValuationBook {
       }
       const from = this.clockSec === null ? NaN : Number(this.clockSec);
       // The pair's new least rate from now on; positions whose trigger it does not reach keep their filing.
-      const lo = this.boundsOf(pair, from) ? pair.lo : -Infinity;
+      const bounded = this.boundsOf(pair, from);
+      const lo = bounded ? pair.lo : -Infinity;
+      const hi = bounded ? pair.hi : Infinity;
       for (const slot of pair.slots) {
         const at = slot.pairs ? slot.pairs.indexOf(pair) : -1;
         if (at < 0) continue;
         if (slot.bounded) {
           const floats = slot.floats ?? this.pages[slot.index >> PAGE_BITS]!;
           const o = slot.floats ? 0 : (slot.index & PAGE_MASK) * ARENA_STRIDE;
-          if (slot.dueIndex > 0 || floats[o + slot.pairs!.length + 1 + at]! > lo)
-            this.markDirty(slot, SlotWork.Time);
+          const trigger = floats[o + slot.pairs!.length + 1 + at]!;
+          // Not due: re-filed when the least rate falls below its trigger; due: when the greatest rises above.
+          if (slot.dueIndex > 0 ? !(trigger >= hi) : trigger > lo) this.markDirty(slot, SlotWork.Time);
         } else if (!same) this.markDirty(slot, SlotWork.Quotes);
       }
     }
@@ -764,14 +767,22 @@ export class ValuationBook {
     const floats = slot.floats ?? this.pages[slot.index >> PAGE_BITS]!;
     const o = slot.floats ? 0 : (slot.index & PAGE_MASK) * ARENA_STRIDE;
     const from = Number(ts);
+    const n = pairs.length;
+    // Until shown otherwise, any event on its pairs re-checks it.
+    for (let i = 0; i < n; i++) floats[o + n + 1 + i] = -Infinity;
     let sum = floats[o]!;
-    for (let i = 0; i < pairs.length; i++) {
+    for (let i = 0; i < n; i++) {
       const pair = pairs[i]!;
       if (!this.boundsOf(pair, from)) return ts;
       sum += floats[o + i + 1]! * pair.hi;
     }
     const upper = sum * (1 + FLOAT_MARGIN) + 1;
-    if (Number(debtOnLine(slot, ts)) * (1 - FLOAT_MARGIN) <= upper) return ts;
+    const below = Number(debtOnLine(slot, ts)) * (1 - FLOAT_MARGIN);
+    if (below <= upper) return ts;
+    // The room under the debt, split over the pairs as trigger rates: an event that keeps each pair's greatest
+    // rate under its trigger keeps the value under the debt.
+    const share = ((below - upper) / n) * (1 - FLOAT_MARGIN);
+    for (let i = 0; i < n; i++) floats[o + n + 1 + i] = pairs[i]!.hi + share / floats[o + i + 1]!;
     const until = monotoneUntil(slot, ts);
     const horizon = ts + BigInt(TICK_RANGE_HORIZON_SEC);
     return until < horizon ? until : horizon;
