@@ -2,6 +2,9 @@ import type { Address, PositionState } from '../model/types.js';
 import { debtSlope, type DebtLine, type DebtModel } from './DebtLine.js';
 import type { OracleModel, PairPrice } from './OracleModel.js';
 
+/** The balances of a slot with no position (never written to: a shared constant). */
+export const NO_BALANCES: readonly bigint[] = Object.freeze([]);
+
 /** How a slot's position stands in the valuation book. */
 export const SlotStatus = { Free: 0, Valued: 1, Reverts: 2, Unvalued: 3 } as const;
 export type SlotStatus = (typeof SlotStatus)[keyof typeof SlotStatus];
@@ -64,7 +67,8 @@ export interface BookPair {
  */
 export class BookSlot implements DebtLine {
   position: PositionState | undefined = undefined;
-  balances: readonly bigint[] = [];
+  /** Shared empty array until valued: one allocation fewer per position on a cold start. */
+  balances: readonly bigint[] = NO_BALANCES;
   status: SlotStatus = SlotStatus.Unvalued;
   work = 0;
   /** Index in the book's due list + 1; 0 when not due. */

@@ -6,7 +6,7 @@ import type {
   PositionState,
   PositionValuation,
 } from '../model/types.js';
-import { BookSlot, SlotStatus, SlotWork, type BookOracle, type BookPair } from './BookSlot.js';
+import { BookSlot, NO_BALANCES, SlotStatus, SlotWork, type BookOracle, type BookPair } from './BookSlot.js';
 import { createOracleModel } from './createOracleModel.js';
 import { debtDivisor, debtOnLine, debtSlope, type DebtModel } from './DebtLine.js';
 import { IdMap } from './IdMap.js';
@@ -485,7 +485,7 @@ export class ValuationBook {
     this.unqueue(slot);
     this.slotOf.delete(positionId);
     slot.position = undefined;
-    slot.balances = [];
+    slot.balances = NO_BALANCES;
     slot.status = SlotStatus.Free;
     this.freeSlots.push(slot);
   }
