@@ -25,7 +25,13 @@ const sqrtAt = (tick: number): bigint => {
  * run begins), and a pool's move is a real swap as Uniswap's Oracle records it: the newest observation carried to
  * the swap's second at the pre-swap tick and liquidity, then the new tick (±100) and price.
  */
-export function syntheticTwapMarket(options: SyntheticOptions & { window: number }): SyntheticTwapMarket {
+export function syntheticTwapMarket(
+  options: SyntheticOptions & {
+    window: number;
+    /** Rings of 2 to 16 slots instead of 16: short ones cannot serve the window at first, or stop after swaps. */
+    mixedRings?: boolean;
+  },
+): SyntheticTwapMarket {
   const base = syntheticMarket(options);
   let state = ((options.seed ?? 223) * 7919) >>> 0;
   const random = (n: number) => {
@@ -46,15 +52,16 @@ export function syntheticTwapMarket(options: SyntheticOptions & { window: number
     const price = (Number(pool.sqrtPriceX96) / 2 ** 96) ** 2;
     const tick = Math.floor(Math.log(price) / Math.log(1.0001));
     const last = startSec - random(options.window);
+    const slots = options.mixedRings ? 2 + random(RING_SLOTS - 1) : RING_SLOTS;
     const observations: Observation[] = [];
     let current: Observation = {
-      blockTimestamp: last - (RING_SLOTS - 1) * HISTORY_STEP_SEC,
+      blockTimestamp: last - (slots - 1) * HISTORY_STEP_SEC,
       tickCumulative: 0n,
       secondsPerLiquidityCumulativeX128: 0n,
       initialized: true,
     };
     observations.push(current);
-    for (let k = 1; k < RING_SLOTS; k++) {
+    for (let k = 1; k < slots; k++) {
       // Earlier ticks a little off the current one, so windows that still reach them drift.
       current = transform(
         current,
@@ -68,7 +75,7 @@ export function syntheticTwapMarket(options: SyntheticOptions & { window: number
       ...pool,
       tick,
       sqrtPriceX96: sqrtAt(tick),
-      ring: { index: RING_SLOTS - 1, cardinality: RING_SLOTS, observations },
+      ring: { index: slots - 1, cardinality: slots, observations },
     };
   });
   const byAddress = new Map<Address, number>(pools.map((p, i) => [p.address, i]));

@@ -2,6 +2,9 @@ import type { Address, PositionState } from '../model/types.js';
 import { debtSlope, type DebtLine, type DebtModel } from './DebtLine.js';
 import type { OracleModel, PairPrice } from './OracleModel.js';
 
+/** The balances of a slot with no position (never written to: a shared constant). */
+export const NO_BALANCES: readonly bigint[] = Object.freeze([]);
+
 /** How a slot's position stands in the valuation book. */
 export const SlotStatus = { Free: 0, Valued: 1, Reverts: 2, Unvalued: 3 } as const;
 export type SlotStatus = (typeof SlotStatus)[keyof typeof SlotStatus];
@@ -24,6 +27,8 @@ export interface BookPair {
   readonly buy: Address;
   readonly sell: Address;
   price: PairPrice;
+  /** `price` is not the pools' current one (a moving price nobody quotes at): work it out before use. */
+  priceStale: boolean;
   /** Update number at which `price` last changed: quotes priced earlier are stale. */
   changedAt: number;
   /** Update number at which the price was last recomputed (dedupes work within one update). */
@@ -35,6 +40,24 @@ export interface BookPair {
   slots: BookSlot[];
   /** How many slots really use it; the pair is dropped at zero and compacted when mostly stale. */
   users: number;
+  /** How many of them hold quotes priced at `price` (the others are bounded): a moving price is kept only for them. */
+  exactUsers: number;
+  /**
+   * The pair's TWAP rate bounds over every second from `boundsFrom` on while its pools have no event (NaN: not
+   * worked out since the last event): `lo`/`hi` bracket the rate at every such second, `priced` says the oracle
+   * prices the pair at each of them (some tier serves the window from `boundsFrom`), `boundable` that the bounds
+   * exist at all (2d3ffd2, rings mirrored).
+   */
+  boundsFrom: number;
+  lo: number;
+  hi: number;
+  priced: boolean;
+  boundable: boolean;
+  /** A price at `lazyAt` for bounded positions' exact checks, kept apart from `price` (the quotes' price). */
+  lazyAt: bigint | null;
+  lazyPrice: PairPrice | null;
+  /** Rate bounds over a few minutes from `from`, for positions near the line (null: none since the last event). */
+  short: { readonly from: number; readonly lo: number; readonly hi: number; readonly priced: boolean } | null;
 }
 
 /**
@@ -44,7 +67,8 @@ export interface BookPair {
  */
 export class BookSlot implements DebtLine {
   position: PositionState | undefined = undefined;
-  balances: readonly bigint[] = [];
+  /** Shared empty array until valued: one allocation fewer per position on a cold start. */
+  balances: readonly bigint[] = NO_BALANCES;
   status: SlotStatus = SlotStatus.Unvalued;
   work = 0;
   /** Index in the book's due list + 1; 0 when not due. */
@@ -69,6 +93,13 @@ export class BookSlot implements DebtLine {
   time: bigint | null = null;
   timeIsBound = false;
   from = 0n;
+  /**
+   * Valued by bounds rather than quotes (TWAP 2d3ffd2): the value is worked out exactly only when the queue's bound
+   * comes due or someone asks. Its floats (Number(balance) per asset, base first, then a trigger rate per pair)
+   * are in the book's pages, or in `floats` for a position too large for a page's stride.
+   */
+  bounded = false;
+  floats: number[] | undefined = undefined;
 
   constructor(
     readonly index: number,

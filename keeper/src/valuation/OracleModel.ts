@@ -30,6 +30,11 @@ export interface OracleModel<Price extends PairPrice = PairPrice> {
   price(pools: PoolIndex, buy: Address, sell: Address, atSec?: bigint): Price;
   /** True when every amount quotes the same at both prices, so positions priced at `a` need no revaluation. */
   samePrice(a: Price, b: Price): boolean;
-  /** The quote at `price`, or `REVERTED`; the reason is then `price.revert ?? 'division-by-zero'`. */
+  /**
+   * The quote at `price`, or `REVERTED`; the reason is then `price.revert`, else `amountRevert`'s answer, else
+   * `division-by-zero`.
+   */
   amountOut(price: Price, amount: bigint): bigint;
+  /** Why `amountOut(price, amount)` reverts, for models whose amount half has reasons of its own. */
+  amountRevert?(price: Price, amount: bigint): QuoteRevert | null;
 }

@@ -68,6 +68,12 @@ export class TwapModel implements OracleModel<TwapPrice> {
     return sameSqrt && sameDirection;
   }
 
+  /** The amount half's reason: the zero-amount require, the TWAP's own revert, FullMath's overflow. */
+  amountRevert(price: TwapPrice, amount: bigint): QuoteRevert | null {
+    const out = twapAmountOut(this.profile, price.pair, amount);
+    return out.ok ? null : quoteRevert(out.reason);
+  }
+
   amountOut(price: TwapPrice, amount: bigint): bigint {
     const out = twapAmountOut(this.profile, price.pair, amount);
     return out.ok ? out.value : REVERTED;

@@ -6,7 +6,7 @@ import type {
   PositionState,
   PositionValuation,
 } from '../model/types.js';
-import { BookSlot, SlotStatus, SlotWork, type BookOracle, type BookPair } from './BookSlot.js';
+import { BookSlot, NO_BALANCES, SlotStatus, SlotWork, type BookOracle, type BookPair } from './BookSlot.js';
 import { createOracleModel } from './createOracleModel.js';
 import { debtDivisor, debtOnLine, debtSlope, type DebtModel } from './DebtLine.js';
 import { IdMap } from './IdMap.js';
@@ -14,12 +14,14 @@ import { IndexedMinHeap } from './IndexedMinHeap.js';
 import { liquidationTime } from './liquidationTime.js';
 import { liquidationTimeBound } from './liquidationTimeBound.js';
 import { monotoneUntil } from './monotoneUntil.js';
-import type { OracleModel } from './OracleModel.js';
+import type { OracleModel, PairPrice } from './OracleModel.js';
 import { poolAddressPairs, PoolIndex } from './PoolIndex.js';
-import { REVERTED } from './QuoteResult.js';
+import { REVERTED, type QuoteRevert } from './QuoteResult.js';
 import { wrapUint } from './wrapUint.js';
-import { TwapModel } from './TwapModel.js';
-import { firstLiquidatableSecond, positionValue } from './twapSteps.js';
+import { TwapModel, type TwapPrice } from './TwapModel.js';
+import { twapRateBounds } from './twapRateBounds.js';
+import { firstLiquidatableSecond, positionValue, TICK_RANGE_MAX_SEC, twapTickRange } from './twapSteps.js';
+import { observedPool } from './twapViews.js';
 
 /** What changed since the last update; states replace the stored ones whole (never mutate a state once given). */
 export interface ValuationChanges {
@@ -64,6 +66,15 @@ const TOKEN_ID_SPAN = 2 ** 24;
  * chosen can become chosen — and a position is only touched when the recomputed price actually differs.
  * Quotes are kept per position and asset and reused only while their pair's price is unchanged, which is
  * exact: a quote depends on nothing else. Oracle and order changes are rare and scan the book.
+ *
+ * Under the 2d3ffd2 TWAP oracle a price moves every second for a window after any swap, so positions are not
+ * quoted at each update but bounded: between pool events each pair's TWAP tick over all later seconds lies in a
+ * range read off the ring (`twapTickRange`), the quote floor(c·a) is monotone in the tick (`twapRateBounds`), and
+ * a position is filed under the last second its value at its pairs' least rates still covers its debt, with a
+ * reserve split into per-pair trigger rates so that a pool event re-files only the positions it can disturb. When a
+ * filing comes due the position is valued exactly at that second; near the line it is bounded over the next
+ * two minutes instead. `candidates` and `valuation` are exact at every second asked; the work per block is the
+ * pools that moved and the positions near the line, not the book.
  */
 export class ValuationBook {
   readonly pools = new PoolIndex();
@@ -79,6 +90,17 @@ export class ValuationBook {
   /** Slots whose order was missing when they were valued, by orderId: valued again when it arrives. */
   private readonly waitingForOrder = new Map<bigint, Set<BookSlot>>();
   private readonly dirtyList: BookSlot[] = [];
+  /**
+   * Bounded positions' floats (see `BookSlot.floats`), ARENA_STRIDE per slot in pages of PAGE_SLOTS slots: no
+   * array per position, and plain double arrays on the JS heap (an ArrayBuffer's memory counts as external, and
+   * growing one by tens of MB makes the engine collect the whole heap early).
+   */
+  private readonly pages: number[][] = [];
+  /**
+   * Positions quoted under a moving price (not bounded): their queued times hold their value fixed, which is exact
+   * at the update's second only, so a look-ahead checks each of them at the second asked. Pruned lazily.
+   */
+  private readonly movingQuoted = new Set<BookSlot>();
 
   /** Valued positions not yet due, by the second they become liquidatable. */
   private readonly notDue = new IndexedMinHeap();
@@ -140,7 +162,9 @@ export class ValuationBook {
       slot.work = 0;
       if (slot.status === SlotStatus.Free) continue;
       if (work & SlotWork.Structure) this.rebuild(slot, timestampSec);
-      else if (work & SlotWork.Quotes) this.requote(slot, timestampSec, (work & SlotWork.Time) === 0);
+      else if (slot.bounded) {
+        if (!this.certify(slot, timestampSec, false)) this.rebuild(slot, timestampSec);
+      } else if (work & SlotWork.Quotes) this.requote(slot, timestampSec, (work & SlotWork.Time) === 0);
       else if (slot.status === SlotStatus.Valued) this.file(slot, timestampSec);
     }
     this.dirtyList.length = 0;
@@ -160,13 +184,18 @@ export class ValuationBook {
   candidates(nextBlockTimestampSec: bigint): bigint[] {
     const ts = nextBlockTimestampSec;
     if (this.clockSec !== null && ts < this.clockSec) {
-      for (const slot of this.slots) if (slot.status === SlotStatus.Valued) this.file(slot, ts);
+      for (const slot of this.slots) {
+        if (slot.status !== SlotStatus.Valued) continue;
+        if (!slot.bounded) this.file(slot, ts);
+        else if (!this.certify(slot, ts, false)) this.queueAt(slot, ts);
+      }
     }
     if (this.clockSec === null || ts < this.clockSec) this.clockSec = ts;
     if (ts > this.clockSec) return this.lookAhead(ts);
     for (let at = this.notDue.peekKey(); at !== undefined && at <= ts; at = this.notDue.peekKey()) {
       const slot = this.slots[this.notDue.peekId()!]!;
-      if (debtOnLine(slot, ts) > slot.value) this.enterDue(slot, ts);
+      if (slot.bounded) this.checkBounded(slot, ts);
+      else if (debtOnLine(slot, ts) > slot.value) this.enterDue(slot, ts);
       else this.retime(slot, ts);
     }
     for (
@@ -175,7 +204,8 @@ export class ValuationBook {
       until = this.dueUntil.peekKey()
     ) {
       const slot = this.slots[this.dueUntil.peekId()!]!;
-      if (debtOnLine(slot, ts) > slot.value) this.dueUntil.set(slot.index, monotoneUntil(slot, ts));
+      if (slot.bounded) this.checkBounded(slot, ts);
+      else if (debtOnLine(slot, ts) > slot.value) this.dueUntil.set(slot.index, monotoneUntil(slot, ts));
       else this.retime(slot, ts);
     }
     return this.dueIds.slice();
@@ -184,12 +214,16 @@ export class ValuationBook {
   private lookAhead(ts: bigint): bigint[] {
     const out: bigint[] = [];
     for (const slot of this.dueSlots) {
-      if (this.dueUntil.keyOf(slot.index)! >= ts || debtOnLine(slot, ts) > slot.value)
-        out.push(slot.positionId);
+      if (isMovingQuoted(slot)) continue;
+      if (this.dueUntil.keyOf(slot.index)! >= ts || this.liquidatableAt(slot, ts)) out.push(slot.positionId);
     }
     for (const index of this.notDue.atMost(ts)) {
       const slot = this.slots[index]!;
-      if (debtOnLine(slot, ts) > slot.value) out.push(slot.positionId);
+      if (!isMovingQuoted(slot) && this.liquidatableAt(slot, ts)) out.push(slot.positionId);
+    }
+    for (const slot of this.movingQuoted) {
+      if (!isMovingQuoted(slot)) this.movingQuoted.delete(slot);
+      else if (this.liquidatableAt(slot, ts)) out.push(slot.positionId);
     }
     return out;
   }
@@ -201,6 +235,18 @@ export class ValuationBook {
     if (slot.status === SlotStatus.Reverts) return { kind: 'reverts', reason: slot.reason };
     if (slot.status !== SlotStatus.Valued) return { kind: 'unvalued', reason: slot.reason };
     const debt = debtOnLine(slot, timestampSec);
+    if (slot.bounded) {
+      const value = this.exactValue(slot, timestampSec);
+      if (value === null) return { kind: 'reverts', reason: this.revertReason(slot, timestampSec) };
+      const liquidatable = value < debt;
+      return {
+        kind: 'valued',
+        debt,
+        value,
+        liquidatable,
+        liquidatableAtSec: liquidatable ? timestampSec : liquidationTime(slot, value, timestampSec),
+      };
+    }
     return {
       kind: 'valued',
       debt,
@@ -223,7 +269,11 @@ export class ValuationBook {
    */
   assetQuotes(positionId: bigint): readonly bigint[] | undefined {
     const slot = this.slotOf.get(positionId);
-    return slot?.status === SlotStatus.Valued ? slot.quotes : undefined;
+    if (slot?.status !== SlotStatus.Valued) return undefined;
+    if (!slot.bounded) return slot.quotes;
+    const model = slot.oracle!.model!;
+    const at = this.clockSec ?? 0n;
+    return slot.pairs!.map((pair, i) => model.amountOut(this.priceAt(pair, at), slot.balances[i + 1] ?? 0n));
   }
 
   /**
@@ -285,7 +335,8 @@ export class ValuationBook {
 
   /** The TWAP sqrt price the oracle uses for the position's asset `assetIndex`; null when not a TWAP price. */
   twapSqrtPrice(positionId: bigint, assetIndex: number): bigint | null {
-    const price = this.slotOf.get(positionId)?.pairs?.[assetIndex - 1]?.price as
+    const pair = this.slotOf.get(positionId)?.pairs?.[assetIndex - 1];
+    const price = (pair && this.priceAt(pair, this.clockSec ?? 0n)) as
       { pair?: { sqrtPriceX96?: { ok: boolean; value?: bigint } } } | undefined;
     const sqrt = price?.pair?.sqrtPriceX96;
     return sqrt?.ok && sqrt.value !== undefined ? sqrt.value : null;
@@ -293,7 +344,8 @@ export class ValuationBook {
 
   /** The pool the order's oracle would price (and `liquidate` swap) the position's asset `assetIndex` through. */
   pricingPool(positionId: bigint, assetIndex: number): Address | null {
-    const price = this.slotOf.get(positionId)?.pairs?.[assetIndex - 1]?.price;
+    const pair = this.slotOf.get(positionId)?.pairs?.[assetIndex - 1];
+    const price = pair && this.priceAt(pair, this.clockSec ?? 0n);
     return (price as { pool?: Address | null } | undefined)?.pool ?? null;
   }
 
@@ -330,13 +382,44 @@ export class ValuationBook {
     }
     for (const pair of touched) {
       const model = pair.oracle.model!;
-      // A TWAP price is the one at the update's second; other models ignore the time.
-      const price = model.price(this.pools, pair.buy, pair.sell, this.clockSec ?? undefined);
-      const same = model.samePrice(pair.price, price);
-      pair.price = price;
-      if (same) continue;
-      pair.changedAt = this.updateNumber;
-      for (const slot of pair.slots) if (slot.pairs?.includes(pair)) this.markDirty(slot, SlotWork.Quotes);
+      // Bounds and exact prices held for bounded positions assumed these pools would not change.
+      pair.boundsFrom = NaN;
+      pair.lazyAt = null;
+      pair.lazyPrice = null;
+      pair.short = null;
+      // A TWAP price is the one at the update's second; other models ignore the time. A moving price nobody
+      // quotes at is not worked out: it would hold for this second only.
+      let same = true;
+      if (model.pricesMoveWithTime && pair.exactUsers === 0) pair.priceStale = true;
+      else {
+        const price = model.price(this.pools, pair.buy, pair.sell, this.clockSec ?? undefined);
+        same = !pair.priceStale && model.samePrice(pair.price, price);
+        pair.price = price;
+        pair.priceStale = false;
+        if (!same) pair.changedAt = this.updateNumber;
+      }
+      if (!(model instanceof TwapModel)) {
+        // Only TWAP positions are bounded: the others are re-quoted when their pair's price changed, as before.
+        if (same) continue;
+        for (const slot of pair.slots) if (slot.pairs?.includes(pair)) this.markDirty(slot, SlotWork.Quotes);
+        continue;
+      }
+      const from = this.clockSec === null ? NaN : Number(this.clockSec);
+      // The pair's new least rate from now on; positions whose trigger it does not reach keep their filing.
+      const bounded = this.boundsOf(pair, from);
+      const lo = bounded ? pair.lo : -Infinity;
+      const hi = bounded ? pair.hi : Infinity;
+      for (const slot of pair.slots) {
+        const at = slot.pairs ? slot.pairs.indexOf(pair) : -1;
+        if (at < 0) continue;
+        if (slot.bounded) {
+          const floats = slot.floats ?? this.pages[slot.index >> PAGE_BITS]!;
+          const o = slot.floats ? 0 : (slot.index & PAGE_MASK) * ARENA_STRIDE;
+          const trigger = floats[o + slot.pairs!.length + 1 + at]!;
+          // Not due: re-filed when the least rate falls below its trigger; due: when the greatest rises above.
+          if (slot.dueIndex > 0 ? !(trigger >= hi) : trigger > lo) this.markDirty(slot, SlotWork.Time);
+        } else if (!same) this.markDirty(slot, SlotWork.Quotes);
+      }
     }
     return touched.length;
   }
@@ -353,12 +436,14 @@ export class ValuationBook {
       if (!model?.pricesMoveWithTime) continue;
       for (const bySell of oracle.pairs.values()) {
         for (const pair of bySell.values()) {
-          if (pair.repricedAt === this.updateNumber) continue;
+          // Bounded positions need no price at every second; the pair is priced again when an exact user comes.
+          if (pair.exactUsers === 0 || pair.repricedAt === this.updateNumber) continue;
           pair.repricedAt = this.updateNumber;
           count += 1;
           const price = model.price(this.pools, pair.buy, pair.sell, this.clockSec ?? undefined);
-          const same = model.samePrice(pair.price, price);
+          const same = !pair.priceStale && model.samePrice(pair.price, price);
           pair.price = price;
+          pair.priceStale = false;
           if (same) continue;
           pair.changedAt = this.updateNumber;
           for (const slot of pair.slots)
@@ -400,7 +485,7 @@ export class ValuationBook {
     this.unqueue(slot);
     this.slotOf.delete(positionId);
     slot.position = undefined;
-    slot.balances = [];
+    slot.balances = NO_BALANCES;
     slot.status = SlotStatus.Free;
     this.freeSlots.push(slot);
   }
@@ -433,15 +518,37 @@ export class ValuationBook {
     let bySell = oracle.pairs.get(base);
     if (!bySell) oracle.pairs.set(base, (bySell = new Map()));
     const pairs: BookPair[] = new Array<BookPair>(assets.length - 1);
-    const quotes: bigint[] = new Array<bigint>(assets.length - 1);
-    let value = balances[0] ?? 0n;
-    let reverted = -1;
     for (let i = 1; i < assets.length; i++) {
       const sell = assets[i]!;
       const pair = bySell.get(sell) ?? this.addPair(oracle, model, bySell, base, sell);
       pair.slots.push(slot);
       pair.users += 1;
       pairs[i - 1] = pair;
+    }
+    slot.pairs = pairs;
+    if (model instanceof TwapModel && model.kind === 'twap-2d3ffd2' && boundableAmounts(balances)) {
+      slot.bounded = true;
+      // Balances as floats, then one trigger rate per pair (set when filed): in the book's pages when they fit.
+      const size = 2 * balances.length - 1;
+      let floats: number[];
+      let o = 0;
+      if (size <= ARENA_STRIDE) {
+        o = (slot.index & PAGE_MASK) * ARENA_STRIDE;
+        floats = this.pages[slot.index >> PAGE_BITS] ?? this.addPages(slot.index >> PAGE_BITS);
+        slot.floats = undefined;
+      } else floats = slot.floats = new Array<number>(size).fill(0);
+      for (let i = 0; i < balances.length; i++) floats[o + i] = Number(balances[i]!);
+      if (this.certify(slot, timestampSec, false)) return;
+      slot.bounded = false;
+      slot.floats = undefined;
+    }
+    const quotes: bigint[] = new Array<bigint>(assets.length - 1);
+    let value = balances[0] ?? 0n;
+    let reverted = -1;
+    for (let i = 1; i < assets.length; i++) {
+      const pair = pairs[i - 1]!;
+      pair.exactUsers += 1;
+      if (model.pricesMoveWithTime) this.priceNow(pair, timestampSec);
       const quote = model.amountOut(pair.price, balances[i] ?? 0n);
       quotes[i - 1] = quote;
       if (quote === REVERTED) {
@@ -450,8 +557,8 @@ export class ValuationBook {
         value += quote;
       }
     }
-    slot.pairs = pairs;
     slot.quotes = quotes;
+    if (model.pricesMoveWithTime) this.movingQuoted.add(slot);
     this.settle(slot, reverted, wrapUint(value), timestampSec, false);
   }
 
@@ -510,7 +617,8 @@ export class ValuationBook {
     if (reverted >= 0) {
       const pair = slot.pairs![reverted]!;
       slot.status = SlotStatus.Reverts;
-      slot.reason = `getAmountOut(${pair.buy}, ${pair.sell}): ${pair.price.revert ?? 'division-by-zero'}`;
+      const why = revertOf(slot.oracle!.model!, pair.price, slot.balances[reverted + 1] ?? 0n);
+      slot.reason = `getAmountOut(${pair.buy}, ${pair.sell}): ${why}`;
       this.unqueue(slot);
       return;
     }
@@ -548,6 +656,276 @@ export class ValuationBook {
     this.leaveDue(slot);
     if (at === null) this.notDue.delete(slot.index);
     else this.notDue.set(slot.index, at);
+  }
+
+  /**
+   * Files a bounded position under the last second its value at its pairs' least rates still covers its debt (at
+   * or after `ts`; after it when `afterTs`, the position being known not liquidatable at `ts`). False when a pair
+   * cannot be bounded from `ts` on (no 2d3ffd2 bounds, or some second without a price): value it by quotes then.
+   */
+  private certify(slot: BookSlot, ts: bigint, afterTs: boolean): boolean {
+    const pairs = slot.pairs!;
+    const floats = slot.floats ?? this.pages[slot.index >> PAGE_BITS]!;
+    const o = slot.floats ? 0 : (slot.index & PAGE_MASK) * ARENA_STRIDE;
+    if (ts < slot.createdAtSec) return false; // Δt wraps before createdAt: the debt bound does not apply
+    const from = Number(ts);
+    let sum = floats[o]!;
+    for (let i = 0; i < pairs.length; i++) {
+      const pair = pairs[i]!;
+      if (!this.boundsOf(pair, from)) return false;
+      sum += floats[o + i + 1]! * pair.lo;
+    }
+    // Each quote is above lo·a − 1; the margin covers the float sum's roundings.
+    const lower = sum * (1 - FLOAT_MARGIN) - pairs.length;
+    const first = afterTs ? from + 1 : from;
+    // Filed with a reserve of RESERVE·lower when that still leaves time: a pool event then disturbs the filing
+    // only if it takes a pair's least rate below the position's trigger for it (its share of the reserve);
+    // otherwise without one, and any event on its pairs re-files it.
+    const n = pairs.length;
+    let key = safeUntil(slot, lower * (1 - RESERVE), from);
+    const reserved = key > first;
+    if (!reserved) key = safeUntil(slot, lower, from);
+    const share = ((RESERVE * lower) / n) * (1 - FLOAT_MARGIN);
+    for (let i = 0; i < n; i++)
+      floats[o + n + 1 + i] = reserved ? pairs[i]!.lo - share / floats[o + i + 1]! : Infinity;
+    this.leaveDue(slot);
+    slot.status = SlotStatus.Valued;
+    slot.value = 0n;
+    slot.time = null;
+    slot.timeIsBound = true;
+    slot.from = ts;
+    this.notDue.setFloat(slot.index, key > first ? key : first);
+    return true;
+  }
+
+  /** A bounded position whose bound came due (or whose due stretch ended): the exact value at `ts` decides. */
+  private checkBounded(slot: BookSlot, ts: bigint): void {
+    const value = this.exactValue(slot, ts);
+    if (value !== null && debtOnLine(slot, ts) > value) {
+      if (slot.dueIndex === 0) this.enterDue(slot, ts);
+      let until = this.dueThrough(slot, ts);
+      if (until === ts) until = this.dueThroughShort(slot, ts);
+      this.dueUntil.set(slot.index, until);
+      return;
+    }
+    if (!this.certify(slot, ts, true)) return this.queueAt(slot, ts + 1n);
+    // Near the line the whole future's least rates say little; the next few minutes' say more.
+    if (this.notDue.keyOf(slot.index)! <= ts + 1n) this.certifyShort(slot, ts);
+  }
+
+  /** `dueThrough` from the pairs' rates over the next SHORT_HORIZON_SEC only. */
+  private dueThroughShort(slot: BookSlot, ts: bigint): bigint {
+    const pairs = slot.pairs!;
+    const floats = slot.floats ?? this.pages[slot.index >> PAGE_BITS]!;
+    const o = slot.floats ? 0 : (slot.index & PAGE_MASK) * ARENA_STRIDE;
+    const from = Number(ts);
+    let sum = floats[o]!;
+    for (let i = 0; i < pairs.length; i++) {
+      const range = this.shortRange(pairs[i]!, from);
+      if (range === null) return ts;
+      sum += floats[o + i + 1]! * range.hi;
+    }
+    const upper = sum * (1 + FLOAT_MARGIN) + 1;
+    if (Number(debtOnLine(slot, ts)) * (1 - FLOAT_MARGIN) <= upper) return ts;
+    const until = monotoneUntil(slot, ts);
+    const horizon = ts + BigInt(SHORT_HORIZON_SEC);
+    return until < horizon ? until : horizon;
+  }
+
+  /**
+   * Files a position known not liquidatable at `ts` under the last second its value at its pairs' least rates over
+   * the next SHORT_HORIZON_SEC covers its debt, when that is later than `ts + 1`; with no reserve, so that any
+   * event on its pairs re-files it.
+   */
+  private certifyShort(slot: BookSlot, ts: bigint): void {
+    const pairs = slot.pairs!;
+    const floats = slot.floats ?? this.pages[slot.index >> PAGE_BITS]!;
+    const o = slot.floats ? 0 : (slot.index & PAGE_MASK) * ARENA_STRIDE;
+    const from = Number(ts);
+    const n = pairs.length;
+    let sum = floats[o]!;
+    for (let i = 0; i < n; i++) {
+      const range = this.shortRange(pairs[i]!, from);
+      if (range === null) return;
+      sum += floats[o + i + 1]! * range.lo;
+    }
+    const lower = sum * (1 - FLOAT_MARGIN) - n;
+    const until = Math.min(safeUntil(slot, lower, from), from + SHORT_HORIZON_SEC);
+    if (until <= from + 1) return;
+    for (let i = 0; i < n; i++) floats[o + n + 1 + i] = Infinity;
+    this.notDue.setFloat(slot.index, until);
+  }
+
+  /**
+   * The last second a bounded position liquidatable at `ts` surely stays so: while debt does not fall
+   * (`monotoneUntil`), if even its pairs' greatest rates keep its value under today's debt and every pair is priced
+   * throughout (no revert can come); `ts` itself when that cannot be shown, so that the next call checks again.
+   */
+  private dueThrough(slot: BookSlot, ts: bigint): bigint {
+    if (slot.pairs!.length === 0) return monotoneUntil(slot, ts);
+    const pairs = slot.pairs!;
+    const floats = slot.floats ?? this.pages[slot.index >> PAGE_BITS]!;
+    const o = slot.floats ? 0 : (slot.index & PAGE_MASK) * ARENA_STRIDE;
+    const from = Number(ts);
+    const n = pairs.length;
+    // Until shown otherwise, any event on its pairs re-checks it.
+    for (let i = 0; i < n; i++) floats[o + n + 1 + i] = -Infinity;
+    let sum = floats[o]!;
+    for (let i = 0; i < n; i++) {
+      const pair = pairs[i]!;
+      if (!this.boundsOf(pair, from)) return ts;
+      sum += floats[o + i + 1]! * pair.hi;
+    }
+    const upper = sum * (1 + FLOAT_MARGIN) + 1;
+    const below = Number(debtOnLine(slot, ts)) * (1 - FLOAT_MARGIN);
+    if (below <= upper) return ts;
+    // The room under the debt, split over the pairs as trigger rates: an event that keeps each pair's greatest
+    // rate under its trigger keeps the value under the debt.
+    const share = ((below - upper) / n) * (1 - FLOAT_MARGIN);
+    for (let i = 0; i < n; i++) floats[o + n + 1 + i] = pairs[i]!.hi + share / floats[o + i + 1]!;
+    const until = monotoneUntil(slot, ts);
+    const horizon = ts + BigInt(TICK_RANGE_HORIZON_SEC);
+    return until < horizon ? until : horizon;
+  }
+
+  /** Queues a position to be checked exactly at `at` (not due meanwhile). */
+  private queueAt(slot: BookSlot, at: bigint): void {
+    this.leaveDue(slot);
+    this.notDue.set(slot.index, at);
+  }
+
+  private liquidatableAt(slot: BookSlot, ts: bigint): boolean {
+    // A moving price is taken at the second asked, for quoted positions too: their quotes hold for the update's.
+    if (!slot.bounded && !slot.oracle?.model?.pricesMoveWithTime) return debtOnLine(slot, ts) > slot.value;
+    const value = this.exactValue(slot, ts);
+    return value !== null && debtOnLine(slot, ts) > value;
+  }
+
+  /** `getPositionStatus`'s value at `ts` from the pairs' exact prices there; null when a quote reverts. */
+  private exactValue(slot: BookSlot, ts: bigint): bigint | null {
+    const model = slot.oracle!.model!;
+    const pairs = slot.pairs!;
+    let value = slot.balances[0] ?? 0n;
+    for (let i = 0; i < pairs.length; i++) {
+      const quote = model.amountOut(this.priceAt(pairs[i]!, ts), slot.balances[i + 1] ?? 0n);
+      if (quote === REVERTED) return null;
+      value += quote;
+    }
+    return wrapUint(value);
+  }
+
+  private revertReason(slot: BookSlot, ts: bigint): string {
+    const model = slot.oracle!.model!;
+    const pairs = slot.pairs!;
+    for (let i = 0; i < pairs.length; i++) {
+      const pair = pairs[i]!;
+      const price = this.priceAt(pair, ts);
+      if (model.amountOut(price, slot.balances[i + 1] ?? 0n) === REVERTED)
+        return `getAmountOut(${pair.buy}, ${pair.sell}): ${revertOf(model, price, slot.balances[i + 1] ?? 0n)}`;
+    }
+    return 'reverts';
+  }
+
+  /** The pair's price at `ts`: its quotes' price when that is the one, else one kept aside for exact checks. */
+  private priceAt(pair: BookPair, ts: bigint): PairPrice {
+    const model = pair.oracle.model!;
+    if (!model.pricesMoveWithTime || (!pair.priceStale && (pair.price as TwapPrice).atSec === ts))
+      return pair.price;
+    if (pair.lazyAt !== ts || pair.lazyPrice === null) {
+      pair.lazyPrice = model.price(this.pools, pair.buy, pair.sell, ts);
+      pair.lazyAt = ts;
+    }
+    return pair.lazyPrice;
+  }
+
+  /** Brings a moving price up to `ts` for a position about to be quoted at it; its other quoters follow. */
+  private priceNow(pair: BookPair, ts: bigint): void {
+    if (!pair.priceStale && (pair.price as TwapPrice).atSec === ts) return;
+    const model = pair.oracle.model!;
+    const price = model.price(this.pools, pair.buy, pair.sell, ts);
+    const same = !pair.priceStale && model.samePrice(pair.price, price);
+    pair.price = price;
+    pair.priceStale = false;
+    pair.repricedAt = this.updateNumber;
+    if (same) return;
+    pair.changedAt = this.updateNumber;
+    for (const slot of pair.slots)
+      if (!slot.bounded && slot.quotes && slot.pairs?.includes(pair)) this.markDirty(slot, SlotWork.Quotes);
+  }
+
+  /** Works out the pair's rate bounds from `from` on if not done yet; true when they exist and it is always priced. */
+  private boundsOf(pair: BookPair, from: number): boolean {
+    if (pair.boundsFrom !== from) this.computeBounds(pair, from);
+    return pair.boundable && pair.priced;
+  }
+
+  private computeBounds(pair: BookPair, from: number): void {
+    const range = this.rateRange(pair, from, Infinity);
+    pair.boundsFrom = from;
+    pair.boundable = range !== null;
+    pair.priced = range?.priced ?? false;
+    pair.lo = range?.lo ?? Infinity;
+    pair.hi = range?.hi ?? 0;
+  }
+
+  /** The pair's rate bounds over [from, from + SHORT_HORIZON_SEC] (kept per second asked); null: none. */
+  private shortRange(pair: BookPair, from: number): RateRange | null {
+    const cached = pair.short;
+    if (cached !== null && cached.from === from) return cached.priced ? cached : null;
+    const range = this.rateRange(pair, from, from + SHORT_HORIZON_SEC);
+    pair.short = range ?? { from, lo: Infinity, hi: 0, priced: false };
+    return range?.priced ? range : null;
+  }
+
+  /**
+   * Floats bracketing the pair's 2d3ffd2 rate at every second of [from, to] with no pool event, and whether some tier
+   * serves the window at `from` (then at every later second: the oracle prices the pair throughout); null when no
+   * bounds exist (another model, a ring not mirrored, a write after `from`).
+   */
+  private rateRange(pair: BookPair, from: number, to: number): RateRange | null {
+    let lo = Infinity;
+    let hi = 0;
+    let priced = false;
+    const model = pair.oracle.model;
+    if (!(model instanceof TwapModel) || model.kind !== 'twap-2d3ffd2') return null;
+    const { buy, sell } = pair;
+    const s = sell.toLowerCase();
+    // The finder's requires revert at every second: such a pair is never priced.
+    if (s === buy.toLowerCase() || s === ZERO_ADDRESS || buy.toLowerCase() === ZERO_ADDRESS) return null;
+    const window = model.profile.twapWindow;
+    for (const fee of model.profile.feeTiers) {
+      const state = this.pools.get(buy, sell, fee);
+      if (!state) continue;
+      const observed = observedPool(state);
+      if (!observed) return null; // not mirrored: the quote path reports it
+      let range: ReturnType<typeof twapTickRange>;
+      try {
+        range = twapTickRange(observed, window, from, to);
+      } catch {
+        return null; // a write after `from` (the clock went back): no bounds from there
+      }
+      if (range === null) continue;
+      const sellIsToken0 = s === state.token0.toLowerCase() || s === state.token0Erc223.toLowerCase();
+      const atMin = twapRateBounds(range.min, sellIsToken0);
+      const atMax = twapRateBounds(range.max, sellIsToken0);
+      if (!atMin || !atMax) return null;
+      lo = Math.min(lo, atMin.lo, atMax.lo);
+      hi = Math.max(hi, atMin.hi, atMax.hi);
+      if (range.eligibleAt <= from) priced = true;
+    }
+    return { from, lo, hi, priced };
+  }
+
+  /** Adds pages up to page `last` and returns it. */
+  private addPages(last: number): number[] {
+    while (this.pages.length <= last) {
+      // Created as doubles from the start (0.5, then emptied), so that no store turns it from small integers.
+      const page = [0.5];
+      page.length = 0;
+      for (let i = 0; i < PAGE_SLOTS * ARENA_STRIDE; i++) page.push(0);
+      this.pages.push(page);
+    }
+    return this.pages[last]!;
   }
 
   private unqueue(slot: BookSlot): void {
@@ -611,10 +989,13 @@ export class ValuationBook {
     if (!pairs) return;
     for (const pair of pairs) {
       pair.users -= 1;
+      if (!slot.bounded) pair.exactUsers -= 1;
       if (pair.users === 0) this.dropPair(pair);
       else if (pair.slots.length > 2 * pair.users + 16) this.compact(pair, slot);
     }
     slot.pairs = undefined;
+    slot.bounded = false;
+    slot.floats = undefined;
   }
 
   /** Keeps each slot that still uses the pair once; `leaving` is about to stop using it. */
@@ -667,11 +1048,24 @@ export class ValuationBook {
       unorderedKey: unorderedKey(this.tokenId(buy), this.tokenId(sell)),
       buy,
       sell,
-      price: model.price(this.pools, buy, sell, this.clockSec ?? undefined),
+      // A moving price is worked out when a position is first quoted at it (bounded ones need none).
+      price: model.pricesMoveWithTime
+        ? UNPRICED
+        : model.price(this.pools, buy, sell, this.clockSec ?? undefined),
+      priceStale: model.pricesMoveWithTime === true,
       changedAt: this.updateNumber,
       repricedAt: this.updateNumber,
       slots: [],
       users: 0,
+      exactUsers: 0,
+      boundsFrom: NaN,
+      lo: 0,
+      hi: 0,
+      priced: false,
+      boundable: false,
+      lazyAt: null,
+      lazyPrice: null,
+      short: null,
     };
     bySell.set(sell, pair);
     if (model.readsPools) {
@@ -707,14 +1101,80 @@ export class ValuationBook {
 }
 
 /**
- * Number(slope) for the bound's estimate. Where ib·r cannot wrap, the float product is within a few ulps of it
- * (far inside the bound's margin) and spares two bigint operations per position; gen 2 floors by 10000 first,
- * which a float cannot follow closely enough for a small slope, so it takes the exact slope.
+ * Number(slope) for the bound's estimate, or a little above it. Where ib·r cannot wrap, the float product is within
+ * a few ulps of it (far inside the bound's margin) and spares two bigint operations per position. Gen 2 floors by
+ * 10000 first: the float quotient is then at or above the exact slope up to those ulps, which only makes the bound
+ * earlier (a bound it stays), if less tight for a slope of a few units.
  */
 function slopeFloat(model: DebtModel, initialBalance: bigint, interest: bigint): number {
   const product = Number(initialBalance) * Number(interest);
-  if (model === 'gen1' && product < 2 ** 250) return product;
+  if (product < 2 ** 250) return model === 'gen1' ? product : product / 10_000;
   return Number(debtSlope(model, initialBalance, interest));
+}
+
+const ZERO_ADDRESS = '0x0000000000000000000000000000000000000000';
+/** Relative margin on float sums of products: far above their roundings (a few 2^-53 each). */
+const FLOAT_MARGIN = 2 ** -40;
+/** Tick ranges assume the pools' uint32 clocks wrap at most once: bounds look no further than this. */
+const TICK_RANGE_HORIZON_SEC = TICK_RANGE_MAX_SEC;
+const MAX_BOUNDED_BASE = 1n << 200n;
+const MAX_BOUNDED_AMOUNT = 1n << 96n;
+const SHRINK = 1 - 1e-14;
+/** A moving pair's price before anyone quotes at it (`priceStale` is then true). */
+const UNPRICED: PairPrice = { revert: null };
+/** Floats per slot in a page: 2·assets − 1 fit for positions of up to four assets (more get their own array). */
+const ARENA_STRIDE = 8;
+const PAGE_BITS = 10;
+const PAGE_SLOTS = 1 << PAGE_BITS;
+const PAGE_MASK = PAGE_SLOTS - 1;
+/** The near future over which positions close to the line are bounded: a few blocks, then checked again. */
+const SHORT_HORIZON_SEC = 120;
+
+interface RateRange {
+  readonly from: number;
+  readonly lo: number;
+  readonly hi: number;
+  readonly priced: boolean;
+}
+/** The share of a bounded position's least value kept in reserve against its pairs' future pool events. */
+const RESERVE = 0.01;
+
+/**
+ * Amounts for which 2d3ffd2's quotes are floor(c·a) without a revert at any tick (mulDiv cannot overflow below
+ * 2^96, a zero amount reverts) and the value's sum cannot wrap: the bounds then hold at every price.
+ */
+function boundableAmounts(balances: readonly bigint[]): boolean {
+  if ((balances[0] ?? 0n) >= MAX_BOUNDED_BASE) return false;
+  for (let i = 1; i < balances.length; i++) {
+    const amount = balances[i]!;
+    if (amount <= 0n || amount >= MAX_BOUNDED_AMOUNT) return false;
+  }
+  return true;
+}
+
+/**
+ * The last second from `from` on up to which the debt surely stays at or below `lower` (a float under the value
+ * at every second): debt(Δt) ≤ ib + slope·Δt / D, as reducing modulo 2^256 never increases a number, so every
+ * Δt ≤ (lower − ib)·D / slope is safe. `from` itself when nothing can be said (then it is checked exactly).
+ */
+function safeUntil(slot: BookSlot, lower: number, from: number): number {
+  const horizon = from + TICK_RANGE_HORIZON_SEC;
+  const gap = lower - Number(slot.initialBalance) * (1 + FLOAT_MARGIN);
+  if (!(gap >= 0)) return from;
+  if (slot.slopeFloat <= 0) return horizon;
+  const elapsed = Math.floor(((gap * Number(slot.divisor)) / slot.slopeFloat) * SHRINK);
+  const at = Number(slot.createdAtSec) + elapsed;
+  return at < horizon ? at : horizon;
+}
+
+function isMovingQuoted(slot: BookSlot): boolean {
+  if (slot.bounded || (slot.status !== SlotStatus.Valued && slot.status !== SlotStatus.Reverts)) return false;
+  return slot.oracle?.model?.pricesMoveWithTime === true;
+}
+
+/** The reason a quote reverts, as `valuePosition` reports it (via the model's `quote`). */
+function revertOf(model: OracleModel, price: PairPrice, amount: bigint): QuoteRevert {
+  return price.revert ?? model.amountRevert?.(price, amount) ?? 'division-by-zero';
 }
 
 function inIndexOrder(slots: readonly BookSlot[]): boolean {

@@ -10,9 +10,13 @@ import {
   harmonicMeanSteps,
   poolChoiceSteps,
   positionValue,
+  twapTickRange,
   twapTickSteps,
   type Step,
 } from './twapSteps.js';
+import { amountOut2d3ffd2 } from './quoteTwap.js';
+import { twapRateBounds } from './twapRateBounds.js';
+import { getSqrtRatioAtTick } from './getSqrtRatioAtTick.js';
 import { getTwapTick, harmonicMeanLiquidity, observedPool, poolCanServeWindow } from './twapViews.js';
 import { seededRandom } from '../../../test/support/seededRandom.js';
 
@@ -225,5 +229,103 @@ describe('TWAP step functions against every second, on generated pools with no f
     const newest = pool.ring.observations[pool.ring.index]!.blockTimestamp;
     const before = newest - 1 + (newest === 0 ? TWO_32 : 0);
     expect(() => twapTickSteps(pool, 10, before, before + 5)).toThrow(RangeError);
+  });
+});
+
+describe('twapTickRange', () => {
+  it.each(Array.from({ length: 120 }, (_, i) => 7000 + i))(
+    'seed %i: brackets getTwapTick at every eligible second from the start, and is attained',
+    (seed) => {
+      const rnd = prng(seed);
+      const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
+      const window = int(3, 120);
+      const endSec = rnd() < 0.3 ? TWO_32 + int(-200, 200) : int(1_000_000, 2_000_000);
+      const state = generatedPool(rnd, [BASE, X], 3000, endSec - int(0, 300), endSec);
+      const pool = observedPool(state)!;
+      const fromSec = endSec + int(0, 10);
+      const range = twapTickRange(pool, window, fromSec);
+      let min = Infinity;
+      let max = -Infinity;
+      let first: number | null = null;
+      // Past the newest write plus a window the tick is constant: a little beyond covers every piece.
+      for (let t = fromSec; t <= fromSec + 300 + 2 * window; t++) {
+        if (!poolCanServeWindow(pool, window, t % TWO_32)) continue;
+        first ??= t;
+        const tick = getTwapTick(pool, window, t % TWO_32);
+        expect(tick.ok).toBe(true);
+        if (!tick.ok) return;
+        min = Math.min(min, tick.value);
+        max = Math.max(max, tick.value);
+      }
+      if (first === null) {
+        expect(range).toBeNull();
+        return;
+      }
+      expect(range).toEqual({ min, max, eligibleAt: first });
+      // And over a stretch that ends: the same brute force up to `to`.
+      const to = fromSec + int(0, 200);
+      let minTo = Infinity;
+      let maxTo = -Infinity;
+      let firstTo: number | null = null;
+      for (let t = fromSec; t <= to; t++) {
+        if (!poolCanServeWindow(pool, window, t % TWO_32)) continue;
+        firstTo ??= t;
+        const tick = getTwapTick(pool, window, t % TWO_32);
+        if (!tick.ok) throw new Error(`tick reverts at ${t}`);
+        minTo = Math.min(minTo, tick.value);
+        maxTo = Math.max(maxTo, tick.value);
+      }
+      expect(twapTickRange(pool, window, fromSec, to)).toEqual(
+        firstTo === null ? null : { min: minTo, max: maxTo, eligibleAt: firstTo },
+      );
+    },
+  );
+});
+
+describe('twapRateBounds', () => {
+  it("bracket 2d3ffd2's quote at every amount below 2^96, both directions, both sides of s = 2^128", () => {
+    const rnd = prng(99);
+    const ticks = [-887272, -500000, -100, 0, 1, 443636, 443637, 500000, 887271, 887272];
+    for (let k = 0; k < 200; k++) ticks.push(Math.floor(rnd() * 1774545) - 887272);
+    for (const tick of ticks) {
+      const s = getSqrtRatioAtTick(tick);
+      if (!s.ok) throw new Error(`tick ${tick}`);
+      for (const sellIsToken0 of [true, false]) {
+        const bounds = twapRateBounds(tick, sellIsToken0)!;
+        for (const amount of [1n, 7n, 10n ** 18n, 123456789n * 10n ** 20n, (1n << 96n) - 1n]) {
+          const quote = amountOut2d3ffd2(s.value, sellIsToken0, amount);
+          expect(quote.ok).toBe(true);
+          if (!quote.ok) continue;
+          const a = Number(amount);
+          expect(Number(quote.value)).toBeLessThanOrEqual(bounds.hi * a * (1 + 2 ** -50));
+          expect(Number(quote.value)).toBeGreaterThanOrEqual(bounds.lo * a * (1 - 2 ** -50) - 1);
+        }
+      }
+    }
+  });
+
+  it('the quote never falls as the rate rises: monotone in the tick for a fixed amount, rounding included', () => {
+    const rnd = prng(100);
+    for (let k = 0; k < 300; k++) {
+      const tick = Math.floor(rnd() * 1774540) - 887272;
+      const amount = BigInt(Math.floor(rnd() * 2 ** 40)) * BigInt(1 + Math.floor(rnd() * 2 ** 40));
+      const amountSafe = amount % (1n << 96n) || 1n;
+      for (const sellIsToken0 of [true, false]) {
+        const at = (t: number) => {
+          const q = amountOut2d3ffd2(
+            getSqrtRatioAtTick(t).ok ? (getSqrtRatioAtTick(t) as { value: bigint }).value : 0n,
+            sellIsToken0,
+            amountSafe,
+          );
+          return q.ok ? q.value : -1n;
+        };
+        const [q0, q1] = [at(tick), at(tick + 1)];
+        if (sellIsToken0) expect(q1 >= q0).toBe(true);
+        else expect(q1 <= q0).toBe(true);
+        expect(twapRateBounds(tick + 1, sellIsToken0)!.lo >= twapRateBounds(tick, sellIsToken0)!.lo).toBe(
+          sellIsToken0,
+        );
+      }
+    }
   });
 });

@@ -291,3 +291,61 @@ export function positionValue(
   }
   return value;
 }
+
+/** How far `twapTickRange` looks at most: callers file nothing later than this after its first second. */
+export const TICK_RANGE_MAX_SEC = 2 ** 30;
+
+/** The least and greatest TWAP tick a pool shows over a stretch of seconds, and the first second it shows one. */
+export interface TickRange {
+  readonly min: number;
+  readonly max: number;
+  /** The first second ≥ fromSec at which the pool can serve the window (eligible from then on). */
+  readonly eligibleAt: number;
+}
+
+/**
+ * The range of `getTwapTick` over every second T in [fromSec, min(toSec, fromSec + 2^30)] at which the pool can serve the window, if the pool has
+ * no further events (same preconditions as `twapTickSteps`); null when it never can. Why endpoints suffice: between
+ * the seconds at which T − W meets an observation, Δ(T) is linear in T (the interpolation's truncated step is fixed
+ * there), so its least and greatest values over a piece are at the piece's ends, and floor(Δ/W) is monotone in Δ;
+ * once T − W passes the newest write, Δ = tick·W for good. Cost: the ring's size, however long the stretch.
+ */
+export function twapTickRange(
+  pool: ObservedPool,
+  window: number,
+  fromSec: number,
+  toSec = Infinity,
+): TickRange | null {
+  const points = timeline(pool, fromSec);
+  if (points.length === 0) return null;
+  // The pool reads its ring in uint32 time: once the oldest write is 2^32 s old it looks brand new again (the
+  // pool stops serving the window). Only a ring left from another branch (a write after fromSec) gets there soon.
+  if (points[0]!.at + TWO_32 <= Math.min(toSec, fromSec + TICK_RANGE_MAX_SEC))
+    throw new RangeError(`the ring's oldest write wraps the pool's clock within the stretch`);
+  const w = BigInt(window);
+  const last = points[points.length - 1]!;
+  const tick = BigInt(pool.tick);
+  let min = Infinity;
+  let max = -Infinity;
+  const see = (delta: bigint) => {
+    const value = Number(BigInt.asIntN(24, floorDiv(delta, w)));
+    if (value < min) min = value;
+    if (value > max) max = value;
+  };
+  for (let k = 0; k < points.length; k++) {
+    const p = points[k]!;
+    const q = points[k + 1];
+    const pieceFrom = Math.max(p.at + window, fromSec);
+    const pieceTo = Math.min(q ? q.at + window - 1 : Infinity, toSec);
+    if (pieceFrom > pieceTo) continue;
+    const stepK = q ? (q.tickCumulative - p.tickCumulative) / BigInt(q.at - p.at) : tick;
+    const deltaAt = (t: number) =>
+      last.tickCumulative +
+      tick * BigInt(t - last.at) -
+      (p.tickCumulative + stepK * BigInt(t - window - p.at));
+    see(deltaAt(pieceFrom));
+    if (q && pieceTo !== Infinity) see(deltaAt(pieceTo));
+  }
+  if (min === Infinity) return null;
+  return { min, max, eligibleAt: Math.max(points[0]!.at + window, fromSec) };
+}
