@@ -6,7 +6,7 @@ import type { Devnet } from '../../devnet/Devnet.js';
 import { startGen3Devnet } from '../support/startGen3Devnet.js';
 import { deployArtifact } from '../../devnet/deploy/deployCore.js';
 import { startGraphHost, type GraphHost } from '../../devnet/graph-host/GraphHost.js';
-import { contractLiquidatable } from '../../devnet/scenario/contractLiquidatable.js';
+import { planHeadAgainstContract } from '../support/planHeadAgainstContract.js';
 import { setUpKeeperMarket, type KeeperMarket } from '../../devnet/scenario/keeperMarket.js';
 import { openPositionsBulk } from '../../devnet/scenario/openPositionsBulk.js';
 import { createOrder, fundOrder } from '../../devnet/scenario/orders.js';
@@ -56,20 +56,7 @@ afterAll(async () => {
 
 /** The keeper's plan for the head, checked against the contract's liquidatable set at the next block. */
 async function exactStep(): Promise<Extract<BlockOutcome, { kind: 'planned' }>> {
-  const head = await devnet.producer.latest();
-  await host.indexer.waitFor({ number: head.number }, 30_000);
-  const outcome = await core.processBlock({
-    number: head.number,
-    hash: head.hash.toLowerCase(),
-    timestampSec: head.timestampSec,
-  });
-  if (outcome.kind !== 'planned') throw new Error(`not acting at ${head.number}: ${outcome.reason}`);
-  const truth = await contractLiquidatable(
-    devnet.provider,
-    devnet.addresses.marginModule,
-    head.hash,
-    head.timestampSec + SECONDS_PER_BLOCK,
-  );
+  const { outcome, truth } = await planHeadAgainstContract(devnet, host, core);
   expect(new Set(outcome.liquidatable)).toEqual(truth);
   return outcome;
 }

@@ -12,7 +12,7 @@ import { RpcClient } from '../../keeper/src/chain/RpcClient.js';
 import { keeperCoreOnDevnet } from '../support/keeperCoreOnDevnet.js';
 import { KeeperCore } from '../../keeper/src/run/KeeperCore.js';
 import { requireDevnetBuild } from '../graph-host/requireDevnetBuild.js';
-import { contractLiquidatable } from '../../devnet/scenario/contractLiquidatable.js';
+import { planHeadAgainstContract } from '../support/planHeadAgainstContract.js';
 
 const SECONDS_PER_BLOCK = 3600;
 const POSITIONS = 200;
@@ -39,21 +39,8 @@ const stats = {
 };
 
 async function checkParity(): Promise<Set<bigint>> {
-  const head = await devnet.producer.latest();
-  await host.indexer.waitFor({ number: head.number }, 30_000);
-  const outcome = await core.processBlock({
-    number: head.number,
-    hash: head.hash.toLowerCase(),
-    timestampSec: head.timestampSec,
-  });
-  if (outcome.kind !== 'planned')
-    throw new Error(`keeper not acting at block ${head.number}: ${outcome.reason}`);
-  const next = head.timestampSec + SECONDS_PER_BLOCK;
-  expect(outcome.nextTimestampSec).toBe(BigInt(next));
-  const predicted = new Set(outcome.liquidatable);
-  const truth = await contractLiquidatable(devnet.provider, devnet.addresses.marginModule, head.hash, next);
-  const misses = [...truth].filter((id) => !predicted.has(id));
-  const falsePositives = [...predicted].filter((id) => !truth.has(id));
+  const { head, outcome, truth, misses, falsePositives } = await planHeadAgainstContract(devnet, host, core);
+  expect(outcome.nextTimestampSec).toBe(BigInt(head.timestampSec + SECONDS_PER_BLOCK));
   stats.blocks += 1;
   stats.misses += misses.length;
   stats.falsePositives += falsePositives.length;

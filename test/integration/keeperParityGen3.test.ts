@@ -14,7 +14,7 @@ import { RpcClient } from '../../keeper/src/chain/RpcClient.js';
 import { keeperCoreOnDevnet } from '../support/keeperCoreOnDevnet.js';
 import { KeeperCore } from '../../keeper/src/run/KeeperCore.js';
 import { requireDevnetBuild } from '../graph-host/requireDevnetBuild.js';
-import { contractLiquidatable } from '../../devnet/scenario/contractLiquidatable.js';
+import { planHeadAgainstContract } from '../support/planHeadAgainstContract.js';
 
 // Gen 3 with the 2d3ffd2 TWAP oracle (window 1800 s) as deployed: ten-minute blocks, so each swap's effect on the
 // TWAP (and on which pools can serve the window, and their harmonic-mean rank) drifts in over three blocks.
@@ -45,22 +45,9 @@ const stats = {
 };
 
 async function checkParity(): Promise<Set<bigint>> {
-  const head = await devnet.producer.latest();
-  await host.indexer.waitFor({ number: head.number }, 30_000);
-  const outcome = await core.processBlock({
-    number: head.number,
-    hash: head.hash.toLowerCase(),
-    timestampSec: head.timestampSec,
-  });
-  if (outcome.kind !== 'planned')
-    throw new Error(`keeper not acting at block ${head.number}: ${outcome.reason}`);
-  const next = head.timestampSec + SECONDS_PER_BLOCK;
-  expect(outcome.nextTimestampSec).toBe(BigInt(next));
-  const predicted = new Set(outcome.liquidatable);
+  const { head, outcome, truth, misses, falsePositives } = await planHeadAgainstContract(devnet, host, core);
+  expect(outcome.nextTimestampSec).toBe(BigInt(head.timestampSec + SECONDS_PER_BLOCK));
   stats.unvaluedMax = Math.max(stats.unvaluedMax, outcome.stats.unvalued);
-  const truth = await contractLiquidatable(devnet.provider, devnet.addresses.marginModule, head.hash, next);
-  const misses = [...truth].filter((id) => !predicted.has(id));
-  const falsePositives = [...predicted].filter((id) => !truth.has(id));
   stats.blocks += 1;
   stats.misses += misses.length;
   stats.falsePositives += falsePositives.length;
