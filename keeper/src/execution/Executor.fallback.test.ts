@@ -3,31 +3,16 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { Plan, PlannedAction } from '../decision/types.js';
 import type { Address } from '../model/types.js';
-import type { ExecutionSettings } from './executionSettings.js';
 import { Executor, type SubmitterParts } from './Executor.js';
 import type { Submitter } from './Submitter.js';
-import { MODULE, gwei, makeAction } from './testActions.js';
+import { MODULE, gwei, makeAction, testExecutionSettings } from './testActions.js';
 import type { BlockContext, ModeResult, SubmissionMode } from './types.js';
 
 const key = new Wallet(`0x${'42'.repeat(32)}`);
 const ME = key.address.toLowerCase() as Address;
 const HEAD = { number: 100, hash: `0x${'ab'.repeat(32)}`, timestampSec: 1_700_000_000 };
 
-const settings: ExecutionSettings = {
-  mode: 'bundle',
-  fallback: [],
-  targetBlocks: 1,
-  fees: {
-    profitShareBps: 1000n,
-    minPriorityFeePerGasWei: gwei,
-    maxGasPriceWei: 500n * gwei,
-    baseFeeMultiplier: 2n,
-  },
-  gasLimitMarginBps: 3000n,
-  rewardReceiver: null,
-  bumpAfterBlocks: 3,
-  bumpBps: 1250n,
-};
+const settings = testExecutionSettings;
 
 /** How a fake submitter treats what it is given. */
 type Behaviour =

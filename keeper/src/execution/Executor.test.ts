@@ -8,29 +8,15 @@ import type { Address, PositionState } from '../model/types.js';
 import type { BundleOptions, BundleRelay, BundleSimulation } from './BundleRelay.js';
 import { RelaySimulator } from './BundleSimulator.js';
 import { SubmissionError } from './ExecutionError.js';
-import type { ExecutionSettings } from './executionSettings.js';
 import { Executor } from './Executor.js';
-import { MODULE, gwei, makeAction } from './testActions.js';
+import type { ExecutionSettings } from './executionSettings.js';
+import { MODULE, gwei, makeAction, testExecutionSettings } from './testActions.js';
 
 const key = new Wallet(`0x${'42'.repeat(32)}`);
 const ME = key.address.toLowerCase() as Address;
 const HEAD = { number: 100, hash: `0x${'ab'.repeat(32)}`, timestampSec: 1_700_000_000 };
 
-const settings: ExecutionSettings = {
-  mode: 'bundle',
-  fallback: [],
-  targetBlocks: 1,
-  fees: {
-    profitShareBps: 1000n,
-    minPriorityFeePerGasWei: gwei,
-    maxGasPriceWei: 500n * gwei,
-    baseFeeMultiplier: 2n,
-  },
-  gasLimitMarginBps: 3000n,
-  rewardReceiver: null,
-  bumpAfterBlocks: 3,
-  bumpBps: 1250n,
-};
+const settings = testExecutionSettings;
 
 /** A chain that answers what execution asks: a nonce, receipts by hash, the head block, calls. */
 class FakeChain {

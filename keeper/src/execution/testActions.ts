@@ -1,6 +1,7 @@
 /** Builders shared by the execution tests: planned actions with every field overridable. */
 import type { PlannedAction } from '../decision/types.js';
 import type { Address } from '../model/types.js';
+import type { ExecutionSettings } from './executionSettings.js';
 
 export const address = (suffix: string): Address => `0x${suffix.padStart(40, '0')}` as Address;
 
@@ -28,3 +29,20 @@ export function makeAction(overrides: Partial<PlannedAction> = {}): PlannedActio
     ...overrides,
   };
 }
+
+/** Bundle mode, no fallback, one target block: the executor's settings in the execution unit tests. */
+export const testExecutionSettings: ExecutionSettings = {
+  mode: 'bundle',
+  fallback: [],
+  targetBlocks: 1,
+  fees: {
+    profitShareBps: 1000n,
+    minPriorityFeePerGasWei: gwei,
+    maxGasPriceWei: 500n * gwei,
+    baseFeeMultiplier: 2n,
+  },
+  gasLimitMarginBps: 3000n,
+  rewardReceiver: null,
+  bumpAfterBlocks: 3,
+  bumpBps: 1250n,
+};
